@@ -1,0 +1,4 @@
+from .shapes_dataset import ShapesDataset
+from .shapes_generator import CLASSES, ShapesSpec, ensure_shapes_dataset
+
+__all__ = ['ShapesDataset', 'ShapesSpec', 'ensure_shapes_dataset', 'CLASSES']

@@ -1,0 +1,3 @@
+from .metrics_recorder_hook import MetricsRecorderHook
+
+__all__ = ['MetricsRecorderHook']

@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml requirements/constraints.txt tools/setup_env.sh
 
 demo: $(STAMP)
 	$(PY) tools/train.py $(CONFIG) --work-dir $(WORK_DIR)
-	$(PY) tools/test.py $(CONFIG) $(WORK_DIR)/latest.pth --work-dir $(WORK_DIR)/test
+	$(PY) tools/test.py $(CONFIG) $(WORK_DIR) --work-dir $(WORK_DIR)/test
 
 test: $(STAMP)
 	$(PY) -m pytest -q tests

@@ -1,1 +1,3 @@
+from .detailed_coco_metric import DetailedCocoMetric
 
+__all__ = ['DetailedCocoMetric']

@@ -53,7 +53,7 @@ val_dataloader = dict(
 test_dataloader = val_dataloader
 
 val_evaluator = dict(
-    type='CocoMetric',
+    type='DetailedCocoMetric',
     ann_file=data_root + 'annotations/instances_val.json',
     metric='bbox',
     classwise=True,

@@ -1,0 +1,36 @@
+# SSD512 on the embedded shapes dataset, from a random init, on a CPU. The
+# architecture is the paper's (VGG16, 24,564 default boxes, 3:1 hard negative
+# mining); for training from scratch the input is normalised by the ImageNet
+# std as well as the mean (the paper's VGG was trained on mean-subtracted
+# 0-255 input, a random one trains far better on unit-scale input), and the
+# optimiser is AdamW (schedules/cpu_adamw_short.py). Images are resized to
+# 512x512 without keeping the ratio, as in the paper.
+_base_ = [
+    '_base_/models/ssd512.py',
+    '_base_/datasets/shapes_detection.py',
+    '_base_/schedules/cpu_adamw_short.py',
+    '_base_/default_runtime.py',
+]
+input_size = 512
+model = dict(
+    data_preprocessor=dict(std=[58.395, 57.12, 57.375]),
+    bbox_head=dict(num_classes=6))
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadAnnotations', with_bbox=True),
+    dict(type='Resize', scale=(input_size, input_size), keep_ratio=False),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='PackDetInputs')
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='Resize', scale=(input_size, input_size), keep_ratio=False),
+    dict(type='LoadAnnotations', with_bbox=True),
+    dict(type='PackDetInputs',
+         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
+                    'scale_factor'))
+]
+train_dataloader = dict(
+    batch_sampler=None, dataset=dict(pipeline=train_pipeline))
+val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
+test_dataloader = val_dataloader

@@ -1,0 +1,167 @@
+"""The zoo benchmark: train every embedded config for its full schedule,
+time its inference, and write the leaderboard to docs/benchmarks.md.
+
+Training runs one config at a time in a subprocess of tools/train.py with
+``--resume``, so the benchmark is resumable at two levels: finished configs
+are skipped, and an interrupted one continues from its last checkpoint.
+Inference is timed afterwards for all configs in one process, on the same
+images at batch size 1, so the ms/img column compares like with like.
+"""
+import json
+import os
+import os.path as osp
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from typing import Dict, List, Optional
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+
+def read_jsonl(path: str) -> List[dict]:
+    if not osp.isfile(path):
+        return []
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def max_iters_of(config: str) -> int:
+    from mmengine.config import Config
+    return int(Config.fromfile(config).train_cfg.max_iters)
+
+
+def is_trained(work_dir: str, max_iters: int) -> bool:
+    records = read_jsonl(osp.join(work_dir, 'val_metrics.jsonl'))
+    return any(r.get('iter') == max_iters for r in records)
+
+
+def train_config(config: str, work_dir: str, extra_args=()) -> int:
+    cmd = [sys.executable, osp.join(REPO, 'tools', 'train.py'), config,
+           '--work-dir', work_dir, '--resume', *extra_args]
+    os.makedirs(work_dir, exist_ok=True)
+    with open(osp.join(work_dir, 'benchmark_train.log'), 'a') as log:
+        return subprocess.call(cmd, cwd=REPO, stdout=log, stderr=log)
+
+
+def last_checkpoint(work_dir: str) -> Optional[str]:
+    marker = osp.join(work_dir, 'last_checkpoint')
+    if not osp.isfile(marker):
+        return None
+    with open(marker) as f:
+        path = f.read().strip()
+    return path if osp.isfile(path) else None
+
+
+def time_inference(config: str, checkpoint: str, num_images: int = 50,
+                   warmup: int = 5) -> Dict[str, float]:
+    """Median and mean ms per image of ``model.test_step`` at batch size 1,
+    data loading excluded, on the first ``num_images`` val images."""
+    import torch
+    from mmengine.dataset import pseudo_collate
+    from mmengine.runner import load_checkpoint
+    from mmdet.registry import DATASETS, MODELS
+
+    from .config import import_plugins, load_config
+    cfg = load_config(config)
+    import_plugins(cfg)
+    model = MODELS.build(cfg.model)
+    load_checkpoint(model, checkpoint, map_location='cpu', logger='silent')
+    model.eval()
+    dataset = DATASETS.build(cfg.test_dataloader.dataset)
+    samples = [pseudo_collate([dataset[i]])
+               for i in range(min(num_images + warmup, len(dataset)))]
+    times = []
+    with torch.no_grad():
+        for i, batch in enumerate(samples):
+            t0 = time.perf_counter()
+            model.test_step(batch)
+            if i >= warmup:
+                times.append((time.perf_counter() - t0) * 1000)
+    return dict(ms_median=statistics.median(times),
+                ms_mean=statistics.fmean(times), images=len(times),
+                torch_threads=torch.get_num_threads())
+
+
+def environment() -> Dict[str, str]:
+    import mmcv
+    import mmdet
+    import mmengine
+    import torch
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open('/proc/cpuinfo') as f:
+            cpu = next(line.split(':', 1)[1].strip() for line in f
+                       if line.startswith('model name'))
+    except (OSError, StopIteration):
+        pass
+    gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() \
+        else 'none'
+    return dict(cpu=cpu, cores=str(os.cpu_count()), gpu=gpu,
+                python=platform.python_version(), torch=torch.__version__,
+                mmcv=mmcv.__version__, mmdet=mmdet.__version__,
+                mmengine=mmengine.__version__)
+
+
+def _fmt(v):
+    return '–' if v is None else f'{100 * v:.1f}'
+
+
+def render_markdown(rows: List[dict], env: Dict[str, str],
+                    command: str) -> str:
+    lines = [
+        '# Benchmarks', '',
+        'Produced by `' + command + '` (tools/benchmark_zoo.py); rerun it '
+        'to reproduce or extend. Every config trains from a random init on '
+        'the embedded shapes dataset (1000 train / 200 val images), on the '
+        'machine below; AP is COCO AP on the val split, in %.', '',
+        '| machine | ' + ' | '.join(env) + ' |',
+        '|---|' + '---|' * len(env),
+        '| this run | ' + ' | '.join(env.values()) + ' |', '',
+        '## Leaderboard', '',
+        '| config | iters | AP | AP50 | AP75 | APs | APm | APl | mask AP '
+        '| train min | infer ms/img (median) |',
+        '|---|---|---|---|---|---|---|---|---|---|---|',
+    ]
+    for r in rows:
+        g = (r.get('metrics') or {}).get
+        minutes = r.get('train_minutes')
+        ms = r.get('ms_median')
+        cells = [r['name'], f"{r.get('iter', '–')}/{r['max_iters']}"]
+        cells += [_fmt(g(f'coco/bbox_{k}')) for k in
+                  ('mAP', 'mAP_50', 'mAP_75', 'mAP_s', 'mAP_m', 'mAP_l')]
+        cells += [_fmt(g('coco/segm_mAP')),
+                  '–' if minutes is None else f'{minutes:.1f}',
+                  '–' if ms is None else f'{ms:.0f}']
+        lines.append('| ' + ' | '.join(cells) + ' |')
+    lines += ['', '## AP against training minutes', '',
+              'One row per validation during training (every '
+              '`val_interval` iterations).', '',
+              '| config | iter | train min | AP | AP50 | AP75 |',
+              '|---|---|---|---|---|---|']
+    for r in rows:
+        for rec in r.get('curve', []):
+            lines.append(
+                f"| {r['name']} | {rec['iter']} | "
+                f"{rec['train_seconds'] / 60:.1f} | "
+                f"{_fmt(rec.get('coco/bbox_mAP'))} | "
+                f"{_fmt(rec.get('coco/bbox_mAP_50'))} | "
+                f"{_fmt(rec.get('coco/bbox_mAP_75'))} |")
+    return '\n'.join(lines) + '\n'
+
+
+def collect_row(config: str, work_dir: str) -> dict:
+    name = osp.splitext(osp.basename(config))[0]
+    curve = read_jsonl(osp.join(work_dir, 'val_metrics.jsonl'))
+    row = dict(name=name, config=config, max_iters=max_iters_of(config),
+               curve=curve)
+    if curve:
+        last = curve[-1]
+        row.update(iter=last['iter'], metrics=last,
+                   train_minutes=last['train_seconds'] / 60)
+    timing = osp.join(work_dir, 'inference_timing.json')
+    if osp.isfile(timing):
+        with open(timing) as f:
+            row.update(json.load(f))
+    return row

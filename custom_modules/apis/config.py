@@ -1,0 +1,43 @@
+"""Loading a config the way every DetLab tool does: file + CLI overrides,
+checked before anything is built."""
+import os.path as osp
+from typing import Optional
+
+from mmengine.config import Config
+
+from . import preflight
+
+
+def load_config(path: str, cfg_options: Optional[dict] = None,
+                work_dir: Optional[str] = None) -> Config:
+    preflight.check_config_path(path)
+    try:
+        cfg = Config.fromfile(path)
+    except (SyntaxError, NameError, KeyError, FileNotFoundError) as err:
+        # A broken _base_ path or a typo in a config file.
+        from .errors import UserError
+        raise UserError(f'cannot load config {path}: '
+                        f'{type(err).__name__}: {err}') from None
+    preflight.check_cfg_option_keys(cfg, cfg_options)
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    if work_dir:
+        cfg.work_dir = work_dir
+    elif cfg.get('work_dir') is None:
+        cfg.work_dir = osp.join('work_dirs',
+                                osp.splitext(osp.basename(path))[0])
+    return cfg
+
+
+def import_plugins(cfg: Config) -> None:
+    """Register mmdet's modules and the config's custom_imports, so that
+    registry look-ups in the pre-flight checks see every component."""
+    from mmdet.utils import register_all_modules
+    from mmengine.utils import import_modules_from_strings
+    register_all_modules(init_default_scope=True)
+    if cfg.get('custom_imports'):
+        import_modules_from_strings(**cfg.custom_imports)
+
+
+def check_model(cfg: Config) -> None:
+    preflight.check_component_kwargs(cfg.model)

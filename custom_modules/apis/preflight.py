@@ -1,0 +1,259 @@
+"""Checks run before a Runner is built, so that a user's mistake costs one
+clear line instead of a traceback ten frames deep into mmengine.
+
+Each check raises :class:`UserError` with what is wrong and how to fix it.
+"""
+import difflib
+import inspect
+import os
+import os.path as osp
+from typing import Iterable, List, Optional
+
+from mmengine.config import Config, ConfigDict
+
+from .errors import UserError
+
+# Where each kind of dataset must live; matched on the dataset type.
+DATA_HINTS = {
+    'CocoDataset': 'download COCO 2017 (train2017, val2017 and annotations) '
+                   'and unpack it as data/coco/{train2017,val2017,annotations}',
+    'VOCDataset': 'download VOC2007 trainval+test and VOC2012 trainval and '
+                  'unpack them as data/VOCdevkit/VOC2007 and '
+                  'data/VOCdevkit/VOC2012',
+}
+
+
+def check_config_path(path: str) -> None:
+    if not osp.isfile(path):
+        hint = ''
+        stem = osp.basename(path)
+        root = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))),
+                        '..', 'configs')
+        known = [osp.relpath(osp.join(d, f), osp.join(root, '..'))
+                 for d, _, fs in os.walk(root) for f in fs
+                 if f.endswith('.py') and '_base_' not in d]
+        close = difflib.get_close_matches(stem, [osp.basename(k) for k in known],
+                                          n=1)
+        if close:
+            hint = ' Did you mean ' + next(
+                k for k in known if osp.basename(k) == close[0]) + '?'
+        raise UserError(f'config file not found: {path}.{hint} '
+                        'Configs live under configs/, e.g. '
+                        'configs/retinanet_r50_fpn.py.')
+
+
+def check_mmcv_ops() -> None:
+    try:
+        import mmcv.ops  # noqa: F401
+    except (ImportError, OSError) as err:
+        raise UserError(
+            f'mmcv is installed without its compiled ops ({err}). Run '
+            '`make setup`, which builds mmcv 2.1.0 with MMCV_WITH_OPS=1; '
+            'mmcv-lite cannot run RoIAlign or NMS.') from None
+
+
+def _get(cfg, dotted: str):
+    node = cfg
+    for part in dotted.split('.'):
+        if isinstance(node, (list, tuple)) and part.isdigit():
+            node = node[int(part)]
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            raise KeyError(part)
+    return node
+
+
+def check_cfg_option_keys(cfg: Config, options: Optional[dict]) -> None:
+    """Every --cfg-options key must name something the config has, or a
+    constructor argument of the component it sits in (checked later by
+    :func:`check_component_kwargs`). A typo would otherwise be added silently
+    as a new key and the experiment would run without the intended change."""
+    for key in options or {}:
+        parts = key.split('.')
+        parent = cfg
+        for depth, part in enumerate(parts[:-1]):
+            try:
+                parent = _get(parent, part)
+            except KeyError:
+                _unknown(cfg, '.'.join(parts[:depth + 1]), parent, part)
+        leaf = parts[-1]
+        if not isinstance(parent, dict) or leaf in parent:
+            continue
+        if 'type' not in parent:
+            _unknown(cfg, key, parent, leaf)
+        # A new key inside a component is fine if its class takes it.
+        cls = resolve_type(parent['type'])
+        accepted = _accepted_kwargs(cls) if cls is not None else None
+        if accepted is not None and leaf not in accepted:
+            close = difflib.get_close_matches(leaf, sorted(accepted), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ''
+            raise UserError(f"unknown config key '{key}'{hint}: "
+                            f"{cls.__name__} takes no argument '{leaf}'.")
+
+
+def resolve_type(type_):
+    """The class a ``type=`` names, looked up in mmdet's registries (which
+    fall back to mmengine's), or None when no registry knows it."""
+    import inspect as _inspect
+    if _inspect.isclass(type_):
+        return type_
+    from mmdet import registry as r
+    for reg in (r.MODELS, r.TASK_UTILS, r.DATASETS, r.METRICS, r.LOOPS, r.HOOKS,
+                r.OPTIM_WRAPPERS, r.OPTIMIZERS, r.PARAM_SCHEDULERS,
+                r.TRANSFORMS, r.DATA_SAMPLERS, r.VISUALIZERS):
+        try:
+            cls = reg.get(type_)
+        except KeyError:
+            cls = None
+        if cls is not None:
+            return cls
+    return None
+
+
+def _unknown(cfg, key, parent, part):
+    options = list(parent.keys()) if isinstance(parent, dict) else []
+    close = difflib.get_close_matches(part, options, n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ''
+    raise UserError(f"unknown config key '{key}'{hint}. Check the spelling "
+                    'against the config printed by `python -c "from '
+                    'mmengine import Config; print(Config.fromfile(PATH)'
+                    '.pretty_text)"`.')
+
+
+def _accepted_kwargs(cls) -> Optional[set]:
+    """Constructor argument names of ``cls``, following ``**kwargs`` up the
+    MRO as far as the classes forward them; None if anything goes."""
+    names = set()
+    for klass in cls.__mro__:
+        if klass is object or '__init__' not in vars(klass):
+            continue
+        try:
+            params = inspect.signature(klass.__init__).parameters
+        except (TypeError, ValueError):
+            return None
+        names |= {n for n, p in params.items()
+                  if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)}
+        if not any(p.kind == p.VAR_KEYWORD for p in params.values()):
+            return names
+    return None
+
+
+def check_component_kwargs(node, path: str = 'model') -> None:
+    """Walk a model config and check every ``type=`` dict's keys against the
+    registered class's constructor. Catches ``gama=2`` in a config file as
+    well as on the command line."""
+    if isinstance(node, (list, tuple)):
+        for i, item in enumerate(node):
+            check_component_kwargs(item, f'{path}.{i}')
+        return
+    if not isinstance(node, dict):
+        return
+    cls = None
+    if isinstance(node.get('type'), str):
+        cls = resolve_type(node['type'])
+        if cls is None:
+            raise UserError(f"unknown type '{node['type']}' at {path}: no "
+                            'such class is registered. Check the spelling, '
+                            'or add the module that defines it to '
+                            'custom_imports.')
+    elif inspect.isclass(node.get('type')):
+        cls = node['type']
+    if cls is not None:
+        accepted = _accepted_kwargs(cls)
+        if accepted is not None:
+            for key in node:
+                if key != 'type' and key not in accepted:
+                    close = difflib.get_close_matches(key, sorted(accepted),
+                                                      n=1)
+                    hint = f" (did you mean '{close[0]}'?)" if close else ''
+                    raise UserError(
+                        f"unknown config key '{path}.{key}'{hint}: "
+                        f"{cls.__name__} takes no argument '{key}'.")
+    for key, value in node.items():
+        # train_cfg/test_cfg are free-form dicts read by the heads.
+        if key in ('train_cfg', 'test_cfg', 'init_cfg'):
+            continue
+        check_component_kwargs(value, f'{path}.{key}')
+
+
+def _datasets(ds_cfg) -> Iterable[dict]:
+    """Leaf dataset configs, looking through Repeat/Concat/ClassBalanced."""
+    if isinstance(ds_cfg, (list, tuple)):
+        for d in ds_cfg:
+            yield from _datasets(d)
+    elif isinstance(ds_cfg, dict):
+        if 'datasets' in ds_cfg:
+            yield from _datasets(ds_cfg['datasets'])
+        elif 'dataset' in ds_cfg:
+            yield from _datasets(ds_cfg['dataset'])
+        else:
+            yield ds_cfg
+
+
+def check_datasets(cfg: Config, loaders: List[str]) -> None:
+    from mmdet.registry import DATASETS
+    for loader in loaders:
+        loader_cfg = cfg.get(loader)
+        if not loader_cfg:
+            continue
+        for ds in _datasets(loader_cfg.get('dataset')):
+            dtype = ds.get('type', '')
+            cls = DATASETS.get(dtype) if isinstance(dtype, str) else dtype
+            # Datasets that generate themselves (the embedded shapes) need
+            # nothing on disk.
+            if cls is not None and ds.get('generate_if_missing', True) and \
+                    'generate_if_missing' in (_accepted_kwargs(cls) or ()):
+                continue
+            root = ds.get('data_root', '') or ''
+            hint = next((h for base, h in DATA_HINTS.items() if cls is not None
+                         and base in [c.__name__ for c in cls.__mro__]),
+                        'put the dataset there')
+            fix = (f'{hint}, or point the config at your copy with '
+                   f'--cfg-options {loader}.dataset.data_root=/path/to/data/')
+            if root and not osp.isdir(root):
+                raise UserError(f'dataset directory not found: {root} '
+                                f'(needed by {loader}): {fix}.')
+            ann = ds.get('ann_file')
+            if ann:
+                ann_path = ann if osp.isabs(ann) else osp.join(root, ann)
+                if not osp.isfile(ann_path):
+                    raise UserError(f'annotation file not found: {ann_path} '
+                                    f'(needed by {loader}): {fix}.')
+
+
+def _pretrained_paths(node, path='model'):
+    if isinstance(node, dict):
+        init = node.get('init_cfg')
+        inits = init if isinstance(init, (list, tuple)) else [init]
+        for i in inits:
+            if isinstance(i, dict) and i.get('type') == 'Pretrained':
+                yield f'{path}.init_cfg', i.get('checkpoint')
+        for k, v in node.items():
+            if k != 'init_cfg':
+                yield from _pretrained_paths(v, f'{path}.{k}')
+    elif isinstance(node, (list, tuple)):
+        for i, v in enumerate(node):
+            yield from _pretrained_paths(v, f'{path}.{i}')
+
+
+def check_pretrained(cfg: Config, resume: bool = False) -> None:
+    """Local pretrained files must exist. URLs are left to mmengine, which
+    downloads them when the machine is online (and fails offline; the CLIs
+    turn that failure into one line too)."""
+    if resume:
+        return  # the checkpoint being resumed holds all the weights
+    for where, ckpt in _pretrained_paths(cfg.get('model', {})):
+        if not ckpt or '://' in ckpt:
+            continue
+        if not osp.isfile(ckpt):
+            raise UserError(
+                f'pretrained weights not found: {ckpt} ({where}). This '
+                f'config starts from ImageNet weights: put the file '
+                f'{osp.basename(ckpt)} at {ckpt} (the config\'s header says '
+                f'where it comes from), or train from scratch with '
+                f'--cfg-options {where}=None.')
+    load_from = cfg.get('load_from')
+    if load_from and '://' not in load_from and not osp.isfile(load_from):
+        raise UserError(f'load_from checkpoint not found: {load_from}. Fix '
+                        'the path or pass --cfg-options load_from=None.')

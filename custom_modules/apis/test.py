@@ -1,0 +1,94 @@
+"""What ``tools/test.py`` does: evaluate a checkpoint, print and save the
+metrics."""
+import json
+import os
+import os.path as osp
+import re
+from typing import Dict, Optional
+
+from . import preflight
+from .config import check_model, import_plugins, load_config
+from .errors import UserError
+
+
+def resolve_checkpoint(path: str) -> str:
+    """A .pth file, or a work dir whose ``last_checkpoint`` names one."""
+    if osp.isdir(path):
+        marker = osp.join(path, 'last_checkpoint')
+        if not osp.isfile(marker):
+            raise UserError(f'{path} is a directory without a last_checkpoint '
+                            'file: pass the .pth to evaluate.')
+        with open(marker) as f:
+            path = f.read().strip()
+    if not osp.isfile(path):
+        raise UserError(f'checkpoint not found: {path}. Pass a .pth written '
+                        'by tools/train.py, or its work dir.')
+    return path
+
+
+def prepare_test_config(config: str, checkpoint: str,
+                        work_dir: Optional[str] = None,
+                        out: Optional[str] = None,
+                        show_dir: Optional[str] = None,
+                        cfg_options: Optional[dict] = None,
+                        launcher: str = 'none'):
+    preflight.check_mmcv_ops()
+    cfg = load_config(config, cfg_options, work_dir)
+    import_plugins(cfg)
+    check_model(cfg)
+    cfg.load_from = resolve_checkpoint(checkpoint)
+    cfg.launcher = launcher
+    if show_dir:
+        vis = cfg.default_hooks.visualization
+        vis.draw = True
+        vis.test_out_dir = osp.abspath(show_dir)
+    if out:
+        if not out.endswith(('.pkl', '.pickle')):
+            raise UserError(f'--out must end with .pkl, got {out}.')
+        cfg.test_evaluator = [cfg.test_evaluator] if isinstance(
+            cfg.test_evaluator, dict) else list(cfg.test_evaluator)
+        cfg.test_evaluator.append(dict(type='DumpDetResults',
+                                       out_file_path=out))
+    preflight.check_datasets(cfg, ['test_dataloader'])
+    return cfg
+
+
+def test(config: str, checkpoint: str, **kwargs) -> Dict[str, float]:
+    cfg = prepare_test_config(config, checkpoint, **kwargs)
+    from mmengine.runner import Runner
+    runner = Runner.from_cfg(cfg)
+    metrics = runner.test()
+    metrics = {k: float(v) for k, v in metrics.items()}
+    os.makedirs(cfg.work_dir, exist_ok=True)
+    with open(osp.join(cfg.work_dir, 'test_metrics.json'), 'w') as f:
+        json.dump(dict(config=config, checkpoint=cfg.load_from,
+                       metrics=metrics), f, indent=1)
+    return metrics
+
+
+def format_metrics(metrics: Dict[str, float]) -> str:
+    """A summary table per iou type and a per-class table, as text."""
+    lines = []
+    summary_keys = ['mAP', 'mAP_50', 'mAP_75', 'mAP_s', 'mAP_m', 'mAP_l']
+    for iou_type in ('bbox', 'segm'):
+        keys = [f'coco/{iou_type}_{k}' for k in summary_keys]
+        if not any(k in metrics for k in keys):
+            continue
+        lines.append(f'{iou_type:6s} ' + ' '.join(f'{k:>7s}'
+                                                  for k in summary_keys))
+        lines.append(' ' * 7 + ' '.join(f'{metrics.get(k, float("nan")):7.3f}'
+                                        for k in keys))
+        per_class = sorted({m.group(1) for k in metrics for m in
+                            [re.match(rf'coco/{iou_type}_AP_(.+)$', k)] if m})
+        if per_class:
+            lines.append(f'  {"class":12s} {"AP":>7s} {"AP50":>7s} '
+                         f'{"AP75":>7s}')
+            for c in per_class:
+                vals = [metrics.get(f'coco/{iou_type}_{p}_{c}', float('nan'))
+                        for p in ('AP', 'AP50', 'AP75')]
+                lines.append(f'  {c:12s} ' + ' '.join(f'{v:7.3f}'
+                                                      for v in vals))
+    for k, v in metrics.items():
+        if k.startswith('pascal_voc/'):
+            lines.append(f'{k}: {v:.4f}')
+    return '\n'.join(lines)

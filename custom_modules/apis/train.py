@@ -1,0 +1,77 @@
+"""What ``tools/train.py`` does, as a function other code can call."""
+import os.path as osp
+from typing import Optional
+
+import torch
+
+from . import preflight
+from .config import check_model, import_plugins, load_config
+from .errors import UserError
+
+
+def prepare_train_config(config: str, work_dir: Optional[str] = None,
+                         resume: Optional[str] = None, amp: bool = False,
+                         cfg_options: Optional[dict] = None,
+                         launcher: str = 'none'):
+    """Load ``config`` with overrides and the run options and check it.
+
+    ``resume``: None (fresh run), ``'auto'`` (continue from the work dir's
+    last checkpoint when there is one) or a checkpoint path.
+    """
+    preflight.check_mmcv_ops()
+    cfg = load_config(config, cfg_options, work_dir)
+    import_plugins(cfg)
+    check_model(cfg)
+    cfg.launcher = launcher
+    if resume == 'auto':
+        cfg.resume, cfg.load_from = True, None
+    elif resume:
+        if not osp.isfile(resume):
+            raise UserError(f'checkpoint to resume not found: {resume}. '
+                            'Pass an existing .pth, or --resume alone to '
+                            'continue from the work dir\'s last checkpoint.')
+        cfg.resume, cfg.load_from = True, resume
+    if amp:
+        if not torch.cuda.is_available():
+            raise UserError('--amp needs a CUDA GPU and none is visible; '
+                            'drop --amp to train in fp32 on the CPU.')
+        cfg.optim_wrapper.type = 'AmpOptimWrapper'
+        cfg.optim_wrapper.loss_scale = 'dynamic'
+    if launcher != 'none' and not torch.cuda.is_available():
+        # nccl needs GPUs; gloo lets torchrun runs work on CPU-only nodes.
+        cfg.env_cfg.dist_cfg = dict(backend='gloo')
+    loaders = ['train_dataloader']
+    if cfg.get('val_cfg') and cfg.get('val_dataloader'):
+        loaders.append('val_dataloader')
+    preflight.check_datasets(cfg, loaders)
+    preflight.check_pretrained(cfg, resume=bool(resume))
+    return cfg
+
+
+def train(config: str, **kwargs):
+    """Train and return the Runner (its work_dir holds the checkpoints and
+    ``val_metrics_last.json``)."""
+    cfg = prepare_train_config(config, **kwargs)
+    from mmengine.runner import Runner
+    runner = Runner.from_cfg(cfg)
+    with _offline_errors():
+        runner.train()
+    return runner
+
+
+class _offline_errors:
+    """Turn a failed weight download into one line: this project runs on
+    machines with no internet access."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        import urllib.error
+        if exc_type is not None and issubclass(
+                exc_type, (urllib.error.URLError, ConnectionError)):
+            raise UserError(
+                f'a download failed ({exc}); this machine looks offline. Put '
+                'the file in ~/.cache/torch/hub/checkpoints/ or give the '
+                'config a local checkpoint path.') from None
+        return False

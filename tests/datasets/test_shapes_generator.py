@@ -1,0 +1,76 @@
+import filecmp
+import json
+import os.path as osp
+
+import numpy as np
+import pytest
+from pycocotools import mask as mask_utils
+
+from custom_modules.datasets.shapes_generator import (CLASSES, ShapesSpec,
+                                                      generate_split,
+                                                      render_image)
+
+
+def test_same_seed_same_files(tmp_path):
+    spec = ShapesSpec(seed=7)
+    a = generate_split(str(tmp_path / 'a'), 'val', 5, spec, progress=False)
+    b = generate_split(str(tmp_path / 'b'), 'val', 5, spec, progress=False)
+    assert json.load(open(a)) == json.load(open(b))
+    for i in range(5):
+        name = f'{i:06d}.jpg'
+        assert filecmp.cmp(tmp_path / 'a' / 'val' / name,
+                           tmp_path / 'b' / 'val' / name, shallow=False)
+
+
+def test_seed_and_split_change_the_images():
+    img0, _ = render_image(ShapesSpec(seed=1), 'train', 0)
+    img1, _ = render_image(ShapesSpec(seed=2), 'train', 0)
+    img2, _ = render_image(ShapesSpec(seed=1), 'val', 0)
+    assert img0.shape != img1.shape or not np.array_equal(img0, img1)
+    assert img0.shape != img2.shape or not np.array_equal(img0, img2)
+
+
+def test_image_can_be_regenerated_alone():
+    spec = ShapesSpec()
+    img_a, inst_a = render_image(spec, 'train', 41)
+    render_image(spec, 'train', 3)  # no hidden state between images
+    img_b, inst_b = render_image(spec, 'train', 41)
+    assert np.array_equal(img_a, img_b) and inst_a == inst_b
+
+
+@pytest.mark.parametrize('index', range(6))
+def test_annotations_describe_the_visible_pixels(index):
+    spec = ShapesSpec()
+    img, instances = render_image(spec, 'val', index)
+    h, w = img.shape[:2]
+    assert spec.min_side <= h <= spec.max_side
+    assert spec.min_side <= w <= spec.max_side
+    assert spec.objects_per_image[0] - 2 <= len(instances)
+    for inst in instances:
+        x, y, bw, bh = inst['bbox']
+        assert 0 <= x and 0 <= y and x + bw <= w and y + bh <= h
+        assert 0 <= inst['label'] < len(CLASSES)
+        rle = mask_utils.merge(mask_utils.frPyObjects(
+            inst['segmentation'], h, w))
+        m = mask_utils.decode(rle)
+        # Polygons trace the visible mask: their box agrees with the stored
+        # (pixel-exact) box to within the contour's half-pixel convention.
+        ys, xs = np.nonzero(m)
+        assert abs(xs.min() - x) <= 1 and abs(ys.min() - y) <= 1
+        assert abs(xs.max() + 1 - (x + bw)) <= 1
+        assert abs(ys.max() + 1 - (y + bh)) <= 1
+        assert inst['area'] == pytest.approx(m.sum(), rel=0.25)
+
+
+def test_dataset_spans_sizes_and_classes(tmp_path):
+    ann = generate_split(str(tmp_path), 'val', 40, ShapesSpec(),
+                         progress=False)
+    coco = json.load(open(ann))
+    areas = np.array([a['area'] for a in coco['annotations']])
+    sides = np.array([max(a['bbox'][2:]) for a in coco['annotations']])
+    assert sides.min() <= 12 and sides.max() >= 100
+    assert (areas < 32 ** 2).any() and (areas >= 96 ** 2).any()
+    assert {a['category_id'] for a in coco['annotations']} == \
+        set(range(1, len(CLASSES) + 1))
+    assert len(coco['images']) == 40
+    assert osp.isfile(tmp_path / 'val' / coco['images'][0]['file_name'])

@@ -1,0 +1,123 @@
+"""Every user mistake of issue #2 section 5 ends in one line on stderr that
+says what is wrong and how to fix it, exit status 2, and no traceback."""
+import os.path as osp
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO
+
+PY = sys.executable
+
+
+def run_tool(args, prelude=''):
+    code = (f'import sys, runpy; {prelude}; sys.argv = {args!r}; '
+            "runpy.run_path(sys.argv[0], run_name='__main__')")
+    return subprocess.run([PY, '-c', code], cwd=REPO, capture_output=True,
+                          text=True, timeout=300)
+
+
+def assert_one_line_error(proc, *fragments):
+    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert len(lines) == 1, proc.stderr[-2000:]
+    assert lines[0].startswith('error: ')
+    assert 'Traceback' not in proc.stderr
+    for f in fragments:
+        assert f in lines[0], lines[0]
+    return lines[0]
+
+
+def test_config_path_that_does_not_exist():
+    proc = run_tool(['tools/train.py', 'configs/retinanet_r50.py'])
+    assert_one_line_error(proc, 'config file not found: configs/retinanet_r50.py',
+                          'Did you mean configs/retinanet_r50_fpn.py?')
+
+
+def test_test_tool_reports_missing_checkpoint(tmp_path):
+    proc = run_tool(['tools/test.py', 'configs/retinanet_r50_fpn.py',
+                     str(tmp_path / 'missing.pth')])
+    assert_one_line_error(proc, 'checkpoint not found', 'missing.pth')
+
+
+def test_unknown_key_on_the_command_line_inside_a_component():
+    proc = run_tool(['tools/train.py', 'configs/retinanet_r50_fpn.py',
+                     '--cfg-options', 'model.bbox_head.loss_cls.gama=1'])
+    assert_one_line_error(
+        proc, "unknown config key 'model.bbox_head.loss_cls.gama'",
+        "did you mean 'gamma'?", 'FocalLoss')
+
+
+def test_unknown_key_in_a_runner_section():
+    proc = run_tool(['tools/train.py', 'configs/retinanet_r50_fpn.py',
+                     '--cfg-options', 'train_cfg.max_iter=5'])
+    assert_one_line_error(proc, "'train_cfg.max_iter'",
+                          "did you mean 'max_iters'?")
+
+
+def test_unknown_key_in_a_plain_section():
+    proc = run_tool(['tools/train.py', 'configs/retinanet_r50_fpn.py',
+                     '--cfg-options', 'randomness.sed=3'])
+    assert_one_line_error(proc, "unknown config key 'randomness.sed'",
+                          "did you mean 'seed'?")
+
+
+def test_unknown_key_in_a_config_file(tmp_path):
+    cfg = tmp_path / 'typo.py'
+    cfg.write_text(f"_base_ = '{REPO}/configs/retinanet_r50_fpn.py'\n"
+                   'model = dict(neck=dict(out_chanels=64))\n')
+    proc = run_tool(['tools/train.py', str(cfg)])
+    assert_one_line_error(proc, "unknown config key 'model.neck.out_chanels'",
+                          "did you mean 'out_channels'?", 'FPN')
+
+
+def test_missing_dataset_directory_says_where_data_goes(tmp_path):
+    proc = run_tool(['tools/train.py', 'configs/faster_rcnn_r50_fpn.py',
+                     '--cfg-options',
+                     'train_dataloader.dataset.type=CocoDataset',
+                     f'train_dataloader.dataset.data_root={tmp_path}/coco/'])
+    assert_one_line_error(proc, 'dataset directory not found',
+                          f'{tmp_path}/coco/', 'data/coco/',
+                          'train_dataloader.dataset.data_root')
+
+
+def test_missing_annotation_file(tmp_path):
+    (tmp_path / 'coco').mkdir()
+    proc = run_tool(['tools/train.py', 'configs/faster_rcnn_r50_fpn.py',
+                     '--cfg-options',
+                     'train_dataloader.dataset.type=CocoDataset',
+                     f'train_dataloader.dataset.data_root={tmp_path}/coco/'])
+    assert_one_line_error(proc, 'annotation file not found',
+                          'instances_train.json')
+
+
+def test_missing_pretrained_weights(tmp_path):
+    cfg = tmp_path / 'pretrained.py'
+    cfg.write_text(
+        f"_base_ = '{REPO}/configs/retinanet_r50_fpn.py'\n"
+        "model = dict(backbone=dict(init_cfg=dict(type='Pretrained', "
+        "checkpoint='checkpoints/resnet50-0676ba61.pth')))\n")
+    proc = run_tool(['tools/train.py', str(cfg), '--work-dir',
+                     str(tmp_path / 'w')])
+    assert_one_line_error(
+        proc, 'pretrained weights not found: checkpoints/resnet50-0676ba61.pth',
+        'model.backbone.init_cfg', '--cfg-options model.backbone.init_cfg=None')
+
+
+def test_mmcv_without_ops():
+    # Make `import mmcv.ops` fail exactly as it does with mmcv-lite.
+    proc = run_tool(['tools/train.py', 'configs/retinanet_r50_fpn.py'],
+                    prelude="sys.modules['mmcv.ops'] = None")
+    assert_one_line_error(proc, 'mmcv is installed without its compiled ops',
+                          'make setup')
+
+
+def test_amp_without_gpu_is_refused():
+    pytest.importorskip('torch')
+    import torch
+    if torch.cuda.is_available():
+        pytest.skip('a GPU is present: --amp is valid here')
+    proc = run_tool(['tools/train.py', 'configs/retinanet_r50_fpn.py',
+                     '--amp'])
+    assert_one_line_error(proc, '--amp needs a CUDA GPU')

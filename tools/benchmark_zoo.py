@@ -1,0 +1,71 @@
+"""Train every embedded config for its full schedule, time inference, and
+write the leaderboard to docs/benchmarks.md. Resumable: run it again and it
+continues where it stopped. Hours of CPU: run it in the background.
+
+    nohup python tools/benchmark_zoo.py > work_dirs/benchmark.log 2>&1 &
+    python tools/benchmark_zoo.py --configs configs/ssd300.py configs/refinedet320.py
+    python tools/benchmark_zoo.py --table-only      # re-render from work dirs
+"""
+import argparse
+import glob
+import json
+import os
+import os.path as osp
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from custom_modules.apis import benchmark as bench  # noqa: E402
+from custom_modules.apis.cli import user_errors_as_one_line  # noqa: E402
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument('--configs', nargs='+',
+                   default=sorted(glob.glob(osp.join(bench.REPO, 'configs',
+                                                     '*.py'))))
+    p.add_argument('--root', default='work_dirs/benchmark')
+    p.add_argument('--out', default='docs/benchmarks.md')
+    p.add_argument('--table-only', action='store_true',
+                   help='only re-render the table from existing work dirs')
+    p.add_argument('--no-train', action='store_true',
+                   help='time inference of whatever is trained, train nothing')
+    p.add_argument('--inference-images', type=int, default=50)
+    return p.parse_args(argv)
+
+
+@user_errors_as_one_line
+def main(argv=None):
+    args = parse_args(argv)
+    configs = [osp.relpath(c, bench.REPO) if osp.isabs(c) else c
+               for c in args.configs]
+    work = {c: osp.join(args.root, osp.splitext(osp.basename(c))[0])
+            for c in configs}
+    if not (args.table_only or args.no_train):
+        for c in configs:
+            if bench.is_trained(work[c], bench.max_iters_of(c)):
+                print(f'[benchmark] {c}: trained, skipped')
+                continue
+            print(f'[benchmark] {c}: training in {work[c]}', flush=True)
+            rc = bench.train_config(c, work[c])
+            print(f'[benchmark] {c}: exit {rc}', flush=True)
+    if not args.table_only:
+        for c in configs:
+            ckpt = bench.last_checkpoint(work[c])
+            if ckpt and bench.is_trained(work[c], bench.max_iters_of(c)):
+                timing = bench.time_inference(c, ckpt, args.inference_images)
+                with open(osp.join(work[c], 'inference_timing.json'),
+                          'w') as f:
+                    json.dump(timing, f)
+                print(f'[benchmark] {c}: {timing["ms_median"]:.0f} ms/img')
+    rows = [bench.collect_row(c, work[c]) for c in configs]
+    os.makedirs(osp.dirname(args.out) or '.', exist_ok=True)
+    with open(args.out, 'w') as f:
+        f.write(bench.render_markdown(rows, bench.environment(),
+                                      'python tools/benchmark_zoo.py'))
+    print(f'[benchmark] wrote {args.out}')
+
+
+if __name__ == '__main__':
+    main()

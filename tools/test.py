@@ -1,0 +1,49 @@
+"""Evaluate a checkpoint: COCO bbox/segm AP (and per-class AP), or VOC mAP.
+
+    python tools/test.py configs/retinanet_r50_fpn.py work_dirs/retinanet_r50_fpn/iter_400.pth
+    python tools/test.py CONFIG WORK_DIR          # its last checkpoint
+    python tools/test.py CONFIG CKPT --out dets.pkl --show-dir vis/
+
+The metrics are printed and written to <work_dir>/test_metrics.json.
+"""
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from mmengine.config import DictAction  # noqa: E402
+
+from custom_modules.apis.cli import user_errors_as_one_line  # noqa: E402
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument('config')
+    p.add_argument('checkpoint', help='a .pth, or a work dir')
+    p.add_argument('--work-dir', help='where test_metrics.json and logs go')
+    p.add_argument('--out', help='also dump raw detections to this .pkl')
+    p.add_argument('--show-dir', help='draw predictions into this directory')
+    p.add_argument('--cfg-options', nargs='+', action=DictAction)
+    p.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
+                   default='none')
+    p.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = p.parse_args(argv)
+    if 'LOCAL_RANK' not in os.environ:
+        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    return args
+
+
+@user_errors_as_one_line
+def main(argv=None):
+    args = parse_args(argv)
+    from custom_modules.apis.test import format_metrics, test
+    metrics = test(args.config, args.checkpoint, work_dir=args.work_dir,
+                   out=args.out, show_dir=args.show_dir,
+                   cfg_options=args.cfg_options, launcher=args.launcher)
+    print(format_metrics(metrics))
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,50 @@
+"""Train a detector from a config.
+
+    python tools/train.py configs/retinanet_r50_fpn.py
+    python tools/train.py CONFIG --work-dir DIR --resume            # continue
+    python tools/train.py CONFIG --cfg-options model.bbox_head.loss_cls.gamma=1
+    bash tools/dist_train.sh CONFIG 8                             # torchrun
+"""
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from mmengine.config import DictAction  # noqa: E402
+
+from custom_modules.apis.cli import user_errors_as_one_line  # noqa: E402
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument('config', help='config file, e.g. configs/ssd300.py')
+    p.add_argument('--work-dir', help='where logs and checkpoints go '
+                   '(default: work_dirs/<config name>)')
+    p.add_argument('--resume', nargs='?', const='auto', default=None,
+                   metavar='CKPT', help='resume from CKPT, or with no value '
+                   "from the work dir's last checkpoint")
+    p.add_argument('--amp', action='store_true',
+                   help='mixed precision (needs a GPU)')
+    p.add_argument('--cfg-options', nargs='+', action=DictAction,
+                   help='override config keys, e.g. train_cfg.max_iters=200')
+    p.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
+                   default='none', help='job launcher for distributed runs')
+    p.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = p.parse_args(argv)
+    if 'LOCAL_RANK' not in os.environ:
+        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    return args
+
+
+@user_errors_as_one_line
+def main(argv=None):
+    args = parse_args(argv)
+    from custom_modules.apis.train import train
+    train(args.config, work_dir=args.work_dir, resume=args.resume,
+          amp=args.amp, cfg_options=args.cfg_options, launcher=args.launcher)
+
+
+if __name__ == '__main__':
+    main()

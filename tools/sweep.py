@@ -1,0 +1,191 @@
+"""Sweep config keys over many training runs, in parallel and resumably.
+
+    # any config keys; full grid (or --zip for paired lists), several seeds
+    python tools/sweep.py CONFIG \\
+        --grid model.bbox_head.loss_cls.gamma=0,0.5,1,2,5 \\
+        --grid model.bbox_head.loss_cls.alpha=0.25,0.5,0.75 --seeds 0,1
+
+    # the RetinaNet paper's Table 1a / 1b, shortened to 300 iterations
+    python tools/sweep.py CONFIG --preset focal-gamma --seeds 0,1 \\
+        --max-iters 300 --name focal_gamma --doc docs/ablations.md
+
+    python tools/sweep.py CONFIG --spec sweep.yaml          # same, from a file
+    python tools/sweep.py CONFIG ... --dry-run              # list the runs
+    python tools/sweep.py CONFIG ... --launcher slurm --submit --partition gpu
+    python tools/sweep.py --collect work_dirs/sweeps/NAME   # tables + plots
+
+Each run is `tools/train.py CONFIG --work-dir work_dirs/sweeps/NAME/<run_id>
+--resume --cfg-options ...`. Rerun the same command after an interruption:
+finished runs are skipped, the others resume from their last checkpoint.
+Exit status: 0 when every run finished, 1 when some failed, 130 when
+interrupted, 2 for a usage error.
+"""
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from mmengine.config import DictAction  # noqa: E402
+
+from custom_modules.apis.cli import user_errors_as_one_line  # noqa: E402
+from custom_modules.apis.errors import UserError  # noqa: E402
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument('config', nargs='?', help='the config every run starts from')
+    what = p.add_argument_group('what to run')
+    what.add_argument('--grid', action='append', default=[], metavar='KEY=V1,V2',
+                      help='a swept config key and its values (Python '
+                      'literals); repeat for more axes')
+    what.add_argument('--zip', action='store_true',
+                      help='pair the i-th values of all axes instead of '
+                      'taking the full grid')
+    what.add_argument('--seeds', help="seeds (randomness.seed): '0,1' or '0-4'")
+    what.add_argument('--preset', choices=['focal-alpha', 'focal-gamma'],
+                      help='RetinaNet Table 1a (alpha, gamma=0) or 1b (gamma '
+                      'x alpha, best alpha per gamma), plus a CE baseline')
+    what.add_argument('--spec', metavar='FILE',
+                      help='sweep spec as YAML/JSON or a Python dict; flags '
+                      'override it')
+    what.add_argument('--name', help='sweep name (default: from config and '
+                      'axes); the sweep lives in ROOT/NAME')
+    what.add_argument('--root', default=os.path.join('work_dirs', 'sweeps'))
+    what.add_argument('--max-iters', type=int, help='shorten every run to N '
+                      'iterations; warm-up, decay, validation and checkpoint '
+                      'intervals are rescaled to match')
+    what.add_argument('--val-interval', type=int,
+                      help='validation interval (default: rescaled)')
+    what.add_argument('--cfg-options', nargs='+', action=DictAction,
+                      default={}, help='fixed overrides for every run')
+    what.add_argument('--amp', action='store_true',
+                      help='pass --amp to every run (GPU)')
+    how = p.add_argument_group('where to run')
+    how.add_argument('--workers', type=int, help='parallel runs (default: '
+                     'one per GPU, or CPU cores / 2)')
+    how.add_argument('--gpus-per-run', type=int, default=1,
+                     help='GPUs per run; >1 starts each run with torchrun')
+    how.add_argument('--launcher', choices=['none', 'slurm'], default='none',
+                     help='none: run here; slurm: write a job array script')
+    how.add_argument('--submit', action='store_true',
+                     help='with --launcher slurm: sbatch the array and a '
+                     'collection job')
+    how.add_argument('--partition')
+    how.add_argument('--time', help="Slurm time limit per run, e.g. '4:00:00'")
+    how.add_argument('--mem')
+    how.add_argument('--account')
+    how.add_argument('--cpus-per-task', type=int, default=8)
+    how.add_argument('--max-parallel', type=int,
+                     help='at most N array tasks at once')
+    how.add_argument('--dry-run', action='store_true',
+                     help='list the runs and their commands, run nothing')
+    out = p.add_argument_group('results')
+    out.add_argument('--collect', metavar='SWEEP_DIR',
+                     help='only rebuild results, summary and plots from the '
+                     'run dirs of SWEEP_DIR')
+    out.add_argument('--doc', metavar='MD', help='also write this sweep\'s '
+                     'section of a markdown file, e.g. docs/ablations.md')
+    out.add_argument('--no-plots', action='store_true')
+    out.add_argument('--no-collect', action='store_true',
+                     help='skip collection after the runs')
+    out.add_argument('--no-progress', action='store_true')
+    task = p.add_argument_group('internal')
+    task.add_argument('--run-task', metavar='RUN_DIR',
+                      help='run one run dir to the end (a Slurm array task)')
+    task.add_argument('--threads', type=int, default=None,
+                      help='with --run-task: CPU threads for the run')
+    return p.parse_args(argv)
+
+
+def _print_collected(collected):
+    for path in collected['written']:
+        print(path)
+    counts = ', '.join(f'{v} {k}' for k, v in sorted(
+        collected['counts'].items()))
+    print(f'runs: {counts}')
+
+
+@user_errors_as_one_line
+def main(argv=None):
+    args = parse_args(argv)
+    from custom_modules.sweep import api
+    from custom_modules.sweep.collect import collect_sweep
+    from custom_modules.sweep.scheduler import execute_run, plan_resources
+
+    if args.run_task:
+        status = execute_run(args.run_task, threads=args.threads or 1,
+                             gpus_per_run=args.gpus_per_run)
+        print(f'{args.run_task}: {status}')
+        sys.exit(0 if status == 'done' else 1)
+    if args.collect:
+        try:
+            collected = collect_sweep(args.collect, doc=args.doc,
+                                      plots=not args.no_plots)
+        except FileNotFoundError as err:
+            raise UserError(str(err)) from None
+        _print_collected(collected)
+        return
+
+    try:
+        spec_file = api.load_spec(args.spec)
+        config = args.config or spec_file.get('config')
+        if not config:
+            raise UserError('give a CONFIG (or `config:` in the spec file)')
+        spec = api.build_spec(args.grid, args.zip, args.seeds, args.preset,
+                              spec_file)
+        from custom_modules.sweep.plan import build_plan
+        plan = build_plan(
+            config, spec, name=args.name or spec_file.get('name'),
+            max_iters=args.max_iters or spec_file.get('max_iters'),
+            val_interval=args.val_interval or spec_file.get('val_interval'),
+            cfg_options={**(spec_file.get('cfg_options') or {}),
+                         **args.cfg_options},
+            root=args.root, command=' '.join(['python'] + sys.argv),
+            train_args=['--amp'] if args.amp else [])
+        resources = None
+        if args.launcher == 'none':
+            resources = plan_resources(args.workers or spec_file.get('workers'),
+                                       args.gpus_per_run)
+    except (ValueError, FileNotFoundError) as err:
+        raise UserError(str(err)) from None
+
+    if args.dry_run:
+        print(api.describe_plan(plan, resources))
+        return
+    if args.launcher == 'slurm':
+        from custom_modules.sweep.slurm import SlurmOptions
+        opts = SlurmOptions(gpus_per_run=args.gpus_per_run,
+                            cpus_per_task=args.cpus_per_task,
+                            partition=args.partition, time=args.time,
+                            mem=args.mem, account=args.account,
+                            max_parallel=args.max_parallel)
+        out = api.run_slurm(plan, opts, submit=args.submit, doc=args.doc)
+        print(f'job array script: {out["script"]}')
+        if 'job_ids' in out:
+            print(f'submitted array {out["job_ids"][0]}, collection job '
+                  f'{out["job_ids"][1]}')
+        else:
+            print(f'submit with: sbatch {out["script"]}')
+        return
+    try:
+        result = api.run_local(plan, resources,
+                               progress=not args.no_progress,
+                               collect=not args.no_collect, doc=args.doc,
+                               plots=not args.no_plots)
+    except KeyboardInterrupt:
+        print(f'\ninterrupted; rerun the same command to resume '
+              f'({plan.sweep_dir})', file=sys.stderr)
+        sys.exit(130)
+    if 'collected' in result:
+        _print_collected(result['collected'])
+    if result['failed']:
+        print(f'{len(result["failed"])} run(s) failed; their errors are in '
+              'error.txt of each run dir and in results.csv',
+              file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == '__main__':
+    main()

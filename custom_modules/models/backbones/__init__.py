@@ -1,1 +1,2 @@
 
+from .refinedet_vgg import RefineDetVGG  # noqa: F401

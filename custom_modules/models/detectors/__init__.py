@@ -1,1 +1,2 @@
 
+from .refinedet import RefineDet  # noqa: F401

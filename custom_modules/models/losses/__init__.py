@@ -1,1 +1,2 @@
 
+from .multibox_loss import MultiBoxLoss  # noqa: F401

@@ -1,1 +1,2 @@
 
+from .transfer_connection_block import TransferConnectionBlock  # noqa: F401

@@ -1,0 +1,39 @@
+# RefineDet320 on the embedded shapes dataset, from a random init, on a CPU.
+# The architecture is the paper's (VGG16, ARM + TCB + ODM, 6,375 anchors at
+# 320x320); the training recipe is the embedded SSD's (configs/ssd300.py):
+# input normalised by the ImageNet std as well as the mean, because a random
+# VGG trains far better on unit-scale input than on the paper's 0-255
+# mean-subtracted pixels, and AdamW for 400 iterations
+# (schedules/cpu_adamw_short.py). Images are warped to 320x320 without
+# keeping the ratio, as in the paper: the anchors are laid out for that grid.
+_base_ = [
+    '_base_/models/refinedet320.py',
+    '_base_/datasets/shapes_detection.py',
+    '_base_/schedules/cpu_adamw_short.py',
+    '_base_/default_runtime.py',
+]
+input_size = 320
+model = dict(
+    data_preprocessor=dict(std=[58.395, 57.12, 57.375]),
+    bbox_head=dict(num_classes=6))
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadAnnotations', with_bbox=True),
+    dict(type='Resize', scale=(input_size, input_size), keep_ratio=False),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='PackDetInputs')
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='Resize', scale=(input_size, input_size), keep_ratio=False),
+    dict(type='LoadAnnotations', with_bbox=True),
+    dict(type='PackDetInputs',
+         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
+                    'scale_factor'))
+]
+# Every image is warped to the same square, so grouping by aspect ratio is
+# moot.
+train_dataloader = dict(
+    batch_sampler=None, dataset=dict(pipeline=train_pipeline))
+val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
+test_dataloader = val_dataloader

@@ -3,7 +3,7 @@
 #
 # This machine does not download anything; put the data here yourself:
 #
-#   data/coco/                       (or a symlink: ln -s /datasets/coco data/coco)
+#   data/coco/                       (or: ln -s /datasets/coco data/coco)
 #   |-- annotations/
 #   |   |-- instances_train2017.json
 #   |   `-- instances_val2017.json

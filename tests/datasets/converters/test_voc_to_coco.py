@@ -17,7 +17,8 @@ OBJECT_XML = """
   <object>
     <name>{name}</name><pose>Unspecified</pose><truncated>0</truncated>
     <difficult>{difficult}</difficult>
-    <bndbox><xmin>{x1}</xmin><ymin>{y1}</ymin><xmax>{x2}</xmax><ymax>{y2}</ymax></bndbox>
+    <bndbox><xmin>{x1}</xmin><ymin>{y1}</ymin>
+            <xmax>{x2}</xmax><ymax>{y2}</ymax></bndbox>
   </object>"""
 
 

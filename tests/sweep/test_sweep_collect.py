@@ -1,0 +1,155 @@
+"""Collection from run dirs alone: results.csv/json, summary.md (mean ± std
+over seeds, best alpha per gamma), plots and the docs section.
+
+The run dirs are written by the real plan (run.json) and filled with files in
+the formats the trainer writes (val_metrics_last.json from
+MetricsRecorderHook, DONE/attempts.jsonl/error.txt from the scheduler); the
+expected numbers below are computed by hand.
+"""
+import csv
+import json
+import os
+
+import pytest
+
+from custom_modules.sweep.collect import collect_sweep
+from custom_modules.sweep.grid import Axis, SweepSpec, expand_points
+from custom_modules.sweep.plan import build_plan
+from custom_modules.sweep.presets import ALPHA, CE_BASELINE, GAMMA
+from custom_modules.sweep.report import replace_section
+from custom_modules.sweep.rundir import run_status
+
+CONFIG = 'configs/ablations/retinanet_r18_fpn_160_focal_ablation.py'
+
+# run id -> box mAP at the last iteration (None: the run failed)
+MAPS = {
+    'gamma=0_alpha=0.25_seed=0': 0.300, 'gamma=0_alpha=0.25_seed=1': 0.320,
+    'gamma=0_alpha=0.75_seed=0': 0.330, 'gamma=0_alpha=0.75_seed=1': 0.334,
+    'gamma=2_alpha=0.25_seed=0': 0.340, 'gamma=2_alpha=0.25_seed=1': 0.350,
+    'gamma=2_alpha=0.75_seed=0': 0.310, 'gamma=2_alpha=0.75_seed=1': None,
+    'CE_seed=0': 0.250, 'CE_seed=1': 0.260,
+}
+
+
+def write_run(run_dir, m_ap, max_iters=20):
+    attempt = dict(started='2026-01-01T00:00:00', wall_seconds=12.5,
+                   returncode=0 if m_ap is not None else 1)
+    with open(os.path.join(run_dir, 'attempts.jsonl'), 'w') as f:
+        f.write(json.dumps(attempt) + '\n')
+    if m_ap is None:
+        with open(os.path.join(run_dir, 'error.txt'), 'w') as f:
+            f.write('exit code 1; last lines of stderr.log:\n'
+                    'Traceback ...\nRuntimeError: loss is NaN\n')
+        return
+    metrics = {'iter': max_iters, 'epoch': 0, 'train_seconds': 10.0,
+               'coco/bbox_mAP': m_ap, 'coco/bbox_mAP_50': m_ap + 0.2,
+               'coco/bbox_mAP_75': m_ap - 0.05, 'coco/bbox_mAP_s': 0.1,
+               'coco/bbox_mAP_m': 0.3, 'coco/bbox_mAP_l': 0.5}
+    with open(os.path.join(run_dir, 'val_metrics_last.json'), 'w') as f:
+        json.dump(metrics, f)
+    with open(os.path.join(run_dir, 'DONE'), 'w') as f:
+        json.dump(dict(wall_seconds=12.5, attempts=1), f)
+
+
+@pytest.fixture(scope='module')
+def sweep_dir(tmp_path_factory):
+    root = tmp_path_factory.mktemp('sweeps')
+    axes = [Axis(GAMMA, [0, 2]), Axis(ALPHA, [0.25, 0.75])]
+    points = expand_points(axes)
+    spec = SweepSpec(axes=axes, points=points + [dict(CE_BASELINE)],
+                     labels=[None] * 4 + ['CE'], seeds=[0, 1],
+                     short_names={GAMMA: 'gamma', ALPHA: 'alpha'},
+                     best_over=ALPHA, preset='focal-gamma')
+    plan = build_plan(CONFIG, spec, name='fg', max_iters=20, root=str(root),
+                      command='python tools/sweep.py CONFIG --preset ...')
+    plan.write()
+    assert sorted(os.listdir(plan.sweep_dir)) == sorted(
+        list(MAPS) + ['sweep.json'])
+    for run_id, m_ap in MAPS.items():
+        write_run(os.path.join(plan.sweep_dir, run_id), m_ap)
+    return plan.sweep_dir
+
+
+@pytest.fixture(scope='module')
+def collected(sweep_dir, tmp_path_factory):
+    doc = tmp_path_factory.mktemp('docs') / 'ablations.md'
+    doc.write_text('# Ablations\n\nHand-written intro.\n')
+    out = collect_sweep(sweep_dir, doc=str(doc))
+    return out, doc
+
+
+def test_results_csv_has_one_row_per_run_and_seed(sweep_dir, collected):
+    with open(os.path.join(sweep_dir, 'results.csv')) as f:
+        rows = list(csv.DictReader(f))
+    # Sweep order: the whole grid for seed 0, then for seed 1.
+    assert [r['run_id'] for r in rows] == \
+        [k for k in MAPS if k.endswith('0')] + \
+        [k for k in MAPS if k.endswith('1')]
+    by_id = {r['run_id']: r for r in rows}
+    row = by_id['gamma=0_alpha=0.75_seed=1']
+    assert (row['gamma'], row['alpha'], row['seed']) == ('0', '0.75', '1')
+    assert float(row['coco/bbox_mAP']) == 0.334
+    assert float(row['coco/bbox_mAP_50']) == pytest.approx(0.534)
+    assert row['status'] == 'done' and float(row['wall_seconds']) == 12.5
+    failed = by_id['gamma=2_alpha=0.75_seed=1']
+    assert failed['status'] == 'failed'
+    assert failed['error'] == 'RuntimeError: loss is NaN'
+    assert by_id['CE_seed=0']['label'] == 'CE'
+    assert collected[0]['counts'] == {'done': 9, 'failed': 1}
+
+
+def test_results_json_keeps_full_error_and_overrides(sweep_dir, collected):
+    data = json.load(open(os.path.join(sweep_dir, 'results.json')))
+    assert data['sweep']['best_over'] == ALPHA
+    runs = {r['run_id']: r for r in data['runs']}
+    assert 'Traceback' in runs['gamma=2_alpha=0.75_seed=1']['error']
+    assert runs['CE_seed=1']['overrides'][
+        'model.bbox_head.loss_cls.loss_weight'] == 2.0
+
+
+def test_summary_mean_std_by_hand(sweep_dir, collected):
+    md = open(os.path.join(sweep_dir, 'summary.md')).read()
+    # Best alpha per gamma. gamma=0: alpha=0.75 (0.330, 0.334): mean 33.2,
+    # sample std sqrt(2 * 0.002^2 / 1) = 0.28 -> 0.3; beats alpha=0.25
+    # (31.0). gamma=2: alpha=0.25 (0.340, 0.350): 34.5 ± 0.7 beats alpha=0.75
+    # (31.0 from its one finished seed).
+    assert '| 0 | 0.75 | 33.2 ± 0.3 | 53.2 ± 0.3 | 28.2 ± 0.3 |' in md
+    assert '| 2 | 0.25 | 34.5 ± 0.7 | 54.5 ± 0.7 | 29.5 ± 0.7 |' in md
+    # All cells: one seed -> mean only, and 1/2 seeds done.
+    assert '| 0 | 0.25 | 31.0 ± 1.4 |' in md
+    assert '| 2 | 0.75 | 31.0 | 51.0 | 26.0 | 10.0 | 30.0 | 50.0 | 1/2 |' in md
+    # The CE baseline is a reference row: (0.250, 0.260) -> 25.5 ± 0.7.
+    assert '| CE | gamma=0, alpha=0.5, loss_weight=2.0 | 25.5 ± 0.7 |' in md
+    assert '`gamma=2_alpha=0.75_seed=1`: failed (`RuntimeError: loss is NaN`)' \
+        in md
+    assert 'Table 1b' in md and 'mmdet 3.3.0' in md
+
+
+def test_plots_are_written(sweep_dir, collected):
+    plots = sorted(os.listdir(os.path.join(sweep_dir, 'plots')))
+    assert plots == ['ap_vs_alpha.png', 'ap_vs_gamma.png',
+                     'heatmap_gamma_alpha.png']
+    for p in plots:
+        with open(os.path.join(sweep_dir, 'plots', p), 'rb') as f:
+            assert f.read(8) == b'\x89PNG\r\n\x1a\n'
+
+
+def test_doc_section_is_replaced_not_duplicated(sweep_dir, collected):
+    _, doc = collected
+    collect_sweep(sweep_dir, doc=str(doc), plots=False)
+    text = doc.read_text()
+    assert text.startswith('# Ablations\n\nHand-written intro.')
+    assert text.count('<!-- sweep:fg:begin -->') == 1
+    assert '## Sweep `fg`' in text and '34.5 ± 0.7' in text
+    assert replace_section('a\n', 'x', 'new') == \
+        'a\n\n<!-- sweep:x:begin -->\nnew\n<!-- sweep:x:end -->\n'
+
+
+def test_run_status_from_files(tmp_path):
+    d = tmp_path / 'r'
+    d.mkdir()
+    assert run_status(str(d), 20) == 'pending'
+    (d / 'last_checkpoint').write_text('iter_10.pth')
+    assert run_status(str(d), 20) == 'partial'
+    (d / 'val_metrics_last.json').write_text(json.dumps({'iter': 20}))
+    assert run_status(str(d), 20) == 'done'      # finished, DONE not yet

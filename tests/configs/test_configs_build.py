@@ -266,8 +266,6 @@ def test_recipe_pipelines_run_on_a_tiny_copy_of_the_data(rel, tmp_path):
         _write_tiny_coco(root)
     register_all_modules(init_default_scope=False)
     init_default_scope('mmdet')
-    is_ssd = cfg.model.get('bbox_head', {}).get('anchor_generator', {}).get(
-        'type') == 'SSDAnchorGenerator'
     for loader in ('train_dataloader', 'test_dataloader'):
         ds_cfg = copy.deepcopy(cfg[loader].dataset)  # load() is cached
         _repoint(ds_cfg, str(root) + '/')
@@ -275,13 +273,15 @@ def test_recipe_pipelines_run_on_a_tiny_copy_of_the_data(rel, tmp_path):
         assert len(dataset) >= 1, (rel, loader)
         sample = dataset[0]
         h, w = sample['inputs'].shape[-2:]
-        if is_ssd:
-            size = cfg.model.bbox_head.anchor_generator.input_size
-            assert (h, w) == (size, size), (rel, loader)
+        resize, = [t for t in _dataset_cfg(cfg[loader]).pipeline
+                   if t.type == 'Resize']
+        if resize.keep_ratio:
+            # Fitted into the (long, short) box, e.g. 1333x800: for these
+            # 4:3 images the short side reaches its limit.
+            assert min(h, w) == min(resize.scale), (rel, loader, (h, w))
         else:
-            # keep_ratio resize into the 1333x800 (COCO) / 1000x600 (VOC)
-            # box: the short side hits its limit for these 4:3 images.
-            assert min(h, w) == (600 if rel.startswith('voc/') else 800)
+            # Warped to exactly (w, h), e.g. SSD's 300x300.
+            assert (w, h) == tuple(resize.scale), (rel, loader, (h, w))
         boxes = sample['data_samples'].gt_instances.bboxes
         if loader == 'test_dataloader':
             # Ground truth in original-image coordinates, for the metric.

@@ -120,3 +120,44 @@ def test_a_neck_is_required():
     cfg.model.pop('neck')
     with pytest.raises(ValueError, match='neck'):
         MODELS.build(cfg.model)
+
+
+def test_refinedet_plus_runs_through_mmdet_tta(tmp_path):
+    """RefineDet320+: the VOC recipe's tta_model and tta_pipeline, wired the
+    way mmdet's ``tools/test.py --tta`` wires them, on one image."""
+    import mmcv
+    from mmengine.dataset import Compose, pseudo_collate
+
+    cfg = Config.fromfile('configs/voc/refinedet320_vgg16_voc0712.py')
+    cfg.model.backbone.init_cfg = None  # no ImageNet file on a test machine
+    cfg.tta_model.module = cfg.model
+    torch.manual_seed(0)
+    tta = MODELS.build(cfg.tta_model)
+    tta.module.init_weights()
+    tta.eval()
+
+    resizes = cfg.tta_pipeline[1].transforms[0]
+    assert [tuple(r.scale) for r in resizes] == [(s, s)
+                                                 for s in cfg.tta_scales]
+    # Two small sizes keep the test fast; the machinery is the same.
+    cfg.tta_pipeline[1].transforms[0] = [
+        dict(type='Resize', scale=(s, s), keep_ratio=False)
+        for s in (128, 192)
+    ]
+
+    image = tmp_path / 'image.jpg'
+    mmcv.imwrite(
+        torch.randint(0, 256, (150, 200, 3), dtype=torch.uint8).numpy(),
+        str(image))
+    views = Compose(cfg.tta_pipeline)(dict(img_path=str(image), img_id=0))
+    # 2 sizes x (flipped, not flipped).
+    assert len(views['inputs']) == 4
+    with torch.no_grad():
+        [result] = tta.test_step(pseudo_collate([views]))
+    pred = result.pred_instances
+    assert result.ori_shape == (150, 200)
+    assert len(pred) <= 200
+    if len(pred):
+        assert pred.bboxes.min() >= 0
+        assert pred.bboxes[:, 0::2].max() <= 200 + 1e-3
+        assert pred.bboxes[:, 1::2].max() <= 150 + 1e-3

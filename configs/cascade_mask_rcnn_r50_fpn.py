@@ -7,6 +7,8 @@ _base_ = [
     '_base_/schedules/cpu_adamw_short.py',
     '_base_/default_runtime.py',
 ]
+# Iteration-based checkpoints: every validation is a resume point.
+default_hooks = dict(checkpoint=dict(by_epoch=False, interval=100))
 norm_cfg = dict(type='BN', requires_grad=True)
 stage_common = dict(
     type='Shared2FCBBoxHead',

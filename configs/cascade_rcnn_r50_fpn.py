@@ -8,6 +8,8 @@ _base_ = [
     '_base_/schedules/cpu_adamw_short.py',
     '_base_/default_runtime.py',
 ]
+# Iteration-based checkpoints: every validation is a resume point.
+default_hooks = dict(checkpoint=dict(by_epoch=False, interval=100))
 norm_cfg = dict(type='BN', requires_grad=True)
 # mmengine replaces lists instead of merging them, so the three stages are
 # restated in full: only the target stds differ (0.1/0.2 -> 0.05/0.1 ->

@@ -11,6 +11,8 @@ _base_ = [
     '_base_/schedules/cpu_adamw_short.py',
     '_base_/default_runtime.py',
 ]
+# Iteration-based checkpoints: every validation is a resume point.
+default_hooks = dict(checkpoint=dict(by_epoch=False, interval=100))
 input_size = 512
 model = dict(
     data_preprocessor=dict(std=[58.395, 57.12, 57.375]),

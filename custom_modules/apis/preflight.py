@@ -69,9 +69,10 @@ def check_cfg_option_keys(cfg: Config, options: Optional[dict]) -> None:
     constructor argument of the component it sits in (checked later by
     :func:`check_component_kwargs`). A typo would otherwise be added silently
     as a new key and the experiment would run without the intended change."""
+    root = cfg._cfg_dict if isinstance(cfg, Config) else cfg
     for key in options or {}:
         parts = key.split('.')
-        parent = cfg
+        parent = root
         for depth, part in enumerate(parts[:-1]):
             try:
                 parent = _get(parent, part)
@@ -108,7 +109,10 @@ def resolve_type(type_):
             cls = None
         if cls is not None:
             return cls
-    return None
+    # RoI layers (RoIAlign, RoIPool) are looked up in mmcv.ops by name, not
+    # through a registry.
+    import mmcv.ops
+    return getattr(mmcv.ops, type_, None) if isinstance(type_, str) else None
 
 
 def _unknown(cfg, key, parent, part):
@@ -171,8 +175,10 @@ def check_component_kwargs(node, path: str = 'model') -> None:
                         f"unknown config key '{path}.{key}'{hint}: "
                         f"{cls.__name__} takes no argument '{key}'.")
     for key, value in node.items():
-        # train_cfg/test_cfg are free-form dicts read by the heads.
-        if key in ('train_cfg', 'test_cfg', 'init_cfg'):
+        # *_cfg dicts are not constructor calls: train_cfg/test_cfg are read
+        # by the heads, and norm_cfg/conv_cfg/act_cfg/init_cfg go through
+        # builders that consume extra keys (requires_grad, layer, ...).
+        if key.endswith('_cfg'):
             continue
         check_component_kwargs(value, f'{path}.{key}')
 

@@ -31,6 +31,7 @@ from typing import Dict, List, Optional, Tuple
 
 import cv2
 import numpy as np
+from pycocotools import mask as mask_utils
 
 CLASSES = ('circle', 'triangle', 'square', 'star', 'hexagon', 'cross')
 
@@ -228,19 +229,19 @@ def render_image(spec: ShapesSpec, split: str, index: int):
 
     instances = []
     for k, label in enumerate(labels):
-        vis = id_map == (k + 1)
-        area = int(vis.sum())
-        if area == 0:
-            continue
-        ys, xs = np.nonzero(vis)
-        x0, y0, x1, y1 = xs.min(), ys.min(), xs.max() + 1, ys.max() + 1
-        polys = _mask_to_polygons(vis)
+        polys = _mask_to_polygons(id_map == (k + 1))
         if not polys:
             continue
+        # Box and area come from the polygons as pycocotools rasterises them,
+        # so that every COCO tool (and mmdet's mask loading) sees annotations
+        # that agree to the pixel.
+        rle = mask_utils.merge(mask_utils.frPyObjects(polys, h, w))
+        area = float(mask_utils.area(rle))
+        if area < 1:
+            continue
         instances.append(dict(label=label,
-                              bbox=[float(x0), float(y0), float(x1 - x0),
-                                    float(y1 - y0)],
-                              area=float(area), segmentation=polys))
+                              bbox=[float(v) for v in mask_utils.toBbox(rle)],
+                              area=area, segmentation=polys))
     return img, instances
 
 

@@ -45,3 +45,20 @@ def test_arbitrary_globals_are_still_refused():
     buf.seek(0)
     with pytest.raises(pickle.UnpicklingError):
         torch.load(buf, weights_only=True)
+
+
+class GetattrGadget:
+    """A pickle that fetches a method of an allowed class through getattr,
+    the first step of the classic gadget chains (ndarray.tofile writes
+    files)."""
+
+    def __reduce__(self):
+        return (getattr, (np.ndarray, 'tofile'))
+
+
+def test_getattr_is_restricted_to_history_buffer_statistics():
+    buf = io.BytesIO()
+    torch.save({'x': GetattrGadget()}, buf)
+    buf.seek(0)
+    with pytest.raises(pickle.UnpicklingError):
+        torch.load(buf, weights_only=True)

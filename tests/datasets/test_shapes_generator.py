@@ -53,13 +53,11 @@ def test_annotations_describe_the_visible_pixels(index):
         rle = mask_utils.merge(mask_utils.frPyObjects(
             inst['segmentation'], h, w))
         m = mask_utils.decode(rle)
-        # Polygons trace the visible mask: their box agrees with the stored
-        # (pixel-exact) box to within the contour's half-pixel convention.
+        # Box and area are exactly those of the polygons' pixels.
         ys, xs = np.nonzero(m)
-        assert abs(xs.min() - x) <= 1 and abs(ys.min() - y) <= 1
-        assert abs(xs.max() + 1 - (x + bw)) <= 1
-        assert abs(ys.max() + 1 - (y + bh)) <= 1
-        assert inst['area'] == pytest.approx(m.sum(), rel=0.25)
+        assert (x, y) == (xs.min(), ys.min())
+        assert (x + bw, y + bh) == (xs.max() + 1, ys.max() + 1)
+        assert inst['area'] == m.sum()
 
 
 def test_dataset_spans_sizes_and_classes(tmp_path):

@@ -23,7 +23,4 @@ param_scheduler = [
     dict(type='CosineAnnealingLR', by_epoch=False, begin=40, end=max_iters,
          T_max=max_iters - 40, eta_min_ratio=0.05)
 ]
-default_hooks = dict(
-    checkpoint=dict(type='CheckpointHook', by_epoch=False,
-                    interval=val_interval, max_keep_ckpts=2))
 auto_scale_lr = dict(enable=False, base_batch_size=8)

@@ -1,0 +1,46 @@
+"""The benchmark's table is built from what training runs leave on disk."""
+import json
+
+from custom_modules.apis import benchmark as bench
+
+
+def write_run(work_dir, records, timing=None):
+    work_dir.mkdir(parents=True)
+    with open(work_dir / 'val_metrics.jsonl', 'w') as f:
+        for r in records:
+            f.write(json.dumps(r) + '\n')
+    if timing:
+        (work_dir / 'inference_timing.json').write_text(json.dumps(timing))
+
+
+def test_rows_and_markdown_from_run_dirs(tmp_path):
+    run = tmp_path / 'retinanet_r50_fpn'
+    write_run(run, [
+        {'iter': 100, 'train_seconds': 300.0, 'coco/bbox_mAP': 0.1,
+         'coco/bbox_mAP_50': 0.25, 'coco/bbox_mAP_75': 0.05},
+        {'iter': 400, 'train_seconds': 1230.0, 'coco/bbox_mAP': 0.4321,
+         'coco/bbox_mAP_50': 0.7, 'coco/bbox_mAP_75': 0.45,
+         'coco/bbox_mAP_s': 0.2, 'coco/bbox_mAP_m': 0.5,
+         'coco/bbox_mAP_l': 0.6},
+    ], timing={'ms_median': 123.4, 'ms_mean': 130.0, 'images': 50})
+    row = bench.collect_row('configs/retinanet_r50_fpn.py', str(run))
+    assert row['iter'] == 400 and row['max_iters'] == 400
+    assert row['train_minutes'] == 20.5
+    assert bench.is_trained(str(run), 400)
+    assert not bench.is_trained(str(run), 800)
+    env = {'cpu': 'test cpu', 'torch': '2.13.0'}
+    md = bench.render_markdown([row], env, 'python tools/benchmark_zoo.py')
+    lines = md.splitlines()
+    leader = next(ln for ln in lines if ln.startswith('| retinanet_r50_fpn | 400/400'))
+    cells = [c.strip() for c in leader.strip('|').split('|')]
+    assert cells[2:9] == ['43.2', '70.0', '45.0', '20.0', '50.0', '60.0', '–']
+    assert cells[9:] == ['20.5', '123']
+    curve = [ln for ln in lines if ln.startswith('| retinanet_r50_fpn | 100 |')]
+    assert curve == ['| retinanet_r50_fpn | 100 | 5.0 | 10.0 | 25.0 | 5.0 |']
+    assert '| this run | test cpu | 2.13.0 |' in lines
+
+
+def test_untrained_config_renders_dashes(tmp_path):
+    row = bench.collect_row('configs/ssd300.py', str(tmp_path / 'none'))
+    md = bench.render_markdown([row], {'cpu': 'x'}, 'cmd')
+    assert '| ssd300 | –/400 | – | – |' in md

@@ -9,4 +9,11 @@ from .compat import torch_load_allowlist
 
 torch_load_allowlist.allow_mmengine_checkpoints()
 
-from . import datasets, engine, evaluation, models  # noqa: E402,F401
+from .apis.preflight import mmcv_ops_error  # noqa: E402
+
+_ops_error = mmcv_ops_error()
+if _ops_error is None:
+    from . import datasets, engine, evaluation, models  # noqa: F401
+# Otherwise mmdet itself cannot be imported. The package stays importable
+# (registering nothing) so that every tool's first check,
+# preflight.check_mmcv_ops, can say so in one line.

@@ -42,14 +42,21 @@ def check_config_path(path: str) -> None:
                         'configs/retinanet_r50_fpn.py.')
 
 
-def check_mmcv_ops() -> None:
+def mmcv_ops_error() -> Optional[str]:
+    """None if mmcv's compiled ops import, else what to tell the user."""
     try:
         import mmcv.ops  # noqa: F401
     except (ImportError, OSError) as err:
-        raise UserError(
-            f'mmcv is installed without its compiled ops ({err}). Run '
-            '`make setup`, which builds mmcv 2.1.0 with MMCV_WITH_OPS=1; '
-            'mmcv-lite cannot run RoIAlign or NMS.') from None
+        return (f'mmcv is installed without its compiled ops ({err}). Run '
+                '`make setup`, which builds mmcv 2.1.0 with MMCV_WITH_OPS=1; '
+                'mmcv-lite cannot run RoIAlign or NMS.')
+    return None
+
+
+def check_mmcv_ops() -> None:
+    error = mmcv_ops_error()
+    if error:
+        raise UserError(error)
 
 
 def _get(cfg, dotted: str):

@@ -11,7 +11,7 @@ from conftest import REPO
 PY = sys.executable
 
 
-def run_tool(args, prelude=''):
+def run_tool(args, prelude='pass'):
     code = (f'import sys, runpy; {prelude}; sys.argv = {args!r}; '
             "runpy.run_path(sys.argv[0], run_name='__main__')")
     return subprocess.run([PY, '-c', code], cwd=REPO, capture_output=True,

@@ -1,10 +1,13 @@
 """MetricsRecorderHook: keeps every validation result as machine-readable JSON.
 
 mmengine logs metrics as text and per-iteration scalars; sweeps, benchmarks
-and the mAP-vs-time curve need the evaluated numbers with the iteration and
-wall time at which they were measured. This hook appends one record per
-validation to ``<work_dir>/val_metrics.jsonl`` and rewrites
+and the AP-against-minutes curve need the evaluated numbers with the iteration
+and the training time at which they were measured. This hook appends one
+record per validation to ``<work_dir>/val_metrics.jsonl`` and rewrites
 ``<work_dir>/val_metrics_last.json``.
+
+``train_seconds`` is wall time spent training: validation time is left out,
+and a resumed run continues the clock of the run it resumes.
 """
 import json
 import os.path as osp
@@ -19,21 +22,28 @@ class MetricsRecorderHook(Hook):
     priority = 'LOW'
 
     def before_train(self, runner) -> None:
-        # Wall time counts training only, from the first iteration; a resumed
-        # run continues the clock recorded in its last record.
         self._t0 = time.time()
+        self._val_seconds = 0.0
         self._offset = 0.0
         last = osp.join(runner.work_dir, 'val_metrics_last.json')
         if runner._resume and osp.isfile(last):
             with open(last) as f:
                 self._offset = json.load(f).get('train_seconds', 0.0)
 
+    def before_val_epoch(self, runner) -> None:
+        self._val_start = time.time()
+
     def after_val_epoch(self, runner, metrics=None) -> None:
+        now = time.time()
+        start = getattr(self, '_val_start', now)
+        train_seconds = self._offset + (start - getattr(self, '_t0', start)
+                                        - getattr(self, '_val_seconds', 0.0))
+        self._val_seconds = getattr(self, '_val_seconds', 0.0) + now - start
         if not metrics:
             return
         record = dict(iter=runner.iter, epoch=runner.epoch,
-                      train_seconds=self._offset + time.time() -
-                      getattr(self, '_t0', time.time()),
+                      train_seconds=train_seconds,
+                      val_seconds=now - start,
                       **{k: float(v) for k, v in metrics.items()
                          if isinstance(v, (int, float))})
         with open(osp.join(runner.work_dir, 'val_metrics.jsonl'), 'a') as f:

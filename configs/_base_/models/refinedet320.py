@@ -37,7 +37,8 @@ model = dict(
         num_classes=80,
         arm=dict(
             type='AnchorRefinementModule', in_channels=(512, 512, 1024, 512)),
-        odm=dict(type='ObjectDetectionModule', in_channels=(256, 256, 256, 256)),
+        odm=dict(
+            type='ObjectDetectionModule', in_channels=(256, 256, 256, 256)),
         anchor_generator=dict(
             type='AnchorGenerator',
             strides=[8, 16, 32, 64],

@@ -6,11 +6,11 @@ An image batch ``(B, 3, H, W)`` goes in. Four feature maps come out, at
 strides 8, 16, 32 and 64 -- the *source maps* on which RefineDet's anchor
 refinement module (ARM) places its anchors::
 
-    name       stride  channels  320x320 input  512x512 input
-    conv4_3       8       512        40x40          64x64     (L2Norm, scale 10)
-    conv5_3      16       512        20x20          32x32     (L2Norm, scale 8)
-    fc7          32      1024        10x10          16x16
-    conv6_2      64       512         5x5            8x8
+    name     stride  channels  at 320x320  at 512x512
+    conv4_3     8       512       40x40       64x64    (L2Norm, scale 10)
+    conv5_3    16       512       20x20       32x32    (L2Norm, scale 8)
+    fc7        32      1024       10x10       16x16
+    conv6_2    64       512        5x5         8x8
 
 How it is built from VGG16
 --------------------------

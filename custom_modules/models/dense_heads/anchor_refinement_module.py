@@ -39,7 +39,8 @@ and at decoding time.
 The objectness and offset targets -- raw anchors, best anchor per object plus
 any anchor with IoU >= 0.5, hard negative mining -- live in
 :class:`~custom_modules.models.losses.MultiBoxLoss`; how ARM outputs become
-refined anchors lives in :class:`~custom_modules.models.dense_heads.RefineDetHead`.
+refined anchors lives in
+:class:`~custom_modules.models.dense_heads.RefineDetHead`.
 """
 import torch.nn as nn
 from mmengine.model import BaseModule

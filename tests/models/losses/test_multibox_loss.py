@@ -58,6 +58,24 @@ def test_loss_matches_a_hand_computation():
     assert loss_bbox.item() == pytest.approx((1.75 + a1) / 2, rel=1e-5)
 
 
+def test_two_score_loss_is_the_binary_cross_entropy_of_the_arm():
+    """The ARM case: scores (object, background); softmax CE over two
+    scores is the binary CE of the logit difference, log(1 + e^-d)."""
+    anchors = torch.tensor([[0., 0., 10., 10.]] + _far_boxes(4))
+    objects = InstanceData(bboxes=torch.tensor([[0., 0., 10., 10.]]),
+                           labels=torch.tensor([0]))
+    logits = torch.zeros(1, 5, 2)
+    logits[0, 0, 0] = 1.  # the positive: d = 1
+    logits[0, 1:, 0] = torch.tensor([2., 1., 0., -1.])  # negatives: d = -x
+    loss_cls, loss_bbox = MultiBoxLoss()(logits, torch.zeros(1, 5, 4),
+                                         anchors, [objects])
+    # 1 positive -> the 3 hardest negatives (x = 2, 1, 0).
+    expected = math.log(1 + math.exp(-1)) + sum(
+        math.log(1 + math.exp(x)) for x in (2., 1., 0.))
+    assert loss_cls.item() == pytest.approx(expected, rel=1e-5)
+    assert loss_bbox.item() == 0  # the positive anchor is the box
+
+
 def test_match_and_encode_follow_the_ssd_rule():
     anchors, gt, _, _, _ = _case()
     loss = MultiBoxLoss()

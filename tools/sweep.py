@@ -64,7 +64,7 @@ def parse_args(argv=None):
                       help='pass --amp to every run (GPU)')
     how = p.add_argument_group('where to run')
     how.add_argument('--workers', type=int, help='parallel runs (default: '
-                     'one per GPU, or CPU cores / 2)')
+                     'one per GPU, or one per CPU core, 1 thread each)')
     how.add_argument('--gpus-per-run', type=int, default=1,
                      help='GPUs per run; >1 starts each run with torchrun')
     how.add_argument('--launcher', choices=['none', 'slurm'], default='none',

@@ -57,14 +57,15 @@ def _table(header: List[str], rows: List[List[str]]) -> str:
 def _metric_cells(g: Group, metrics: List[str]) -> List[str]:
     cells = [fmt_ap(g.mean.get(m), g.std.get(m)) for m in metrics]
     cells.append(f'{g.n_done}/{g.n_runs}')
-    t = g.mean.get('train_seconds')
-    cells.append('-' if t is None else f'{t:.0f}')
+    for key in ('train_seconds', 'wall_seconds'):
+        t = g.mean.get(key)
+        cells.append('-' if t is None else f'{t:.0f}')
     return cells
 
 
 def _metric_header(metrics: List[str]) -> List[str]:
-    return [COLUMN_TITLES[m] for m in metrics] + ['seeds done',
-                                                  'train s (mean)']
+    return [COLUMN_TITLES[m] for m in metrics] + ['seeds done', 'train s',
+                                                  'run s']
 
 
 def render_tables(summary: Summary, level: int = 2) -> str:
@@ -144,8 +145,11 @@ def render_report(summary: Summary, rows: List[Dict[str, Any]],
     out.append('\n'.join(lines) + '\n')
     out.append('COCO box AP (%) on the val split at the last validation, '
                'mean ± sample std over the seeds that finished; "seeds done" '
-               'counts them. "train s" is training wall time as measured by '
-               'MetricsRecorderHook.\n')
+               'counts them. "train s": seconds from the first training '
+               'iteration to the end of the last validation '
+               '(MetricsRecorderHook); "run s": wall time of the whole '
+               'training process, start-up included, summed over its '
+               'launches. Both are means over seeds.\n')
     tables = render_tables(summary, level + 1)
     out.append(tables if tables else 'No finished runs yet.\n')
     bad = [r for r in rows if r['status'] != 'done']

@@ -133,3 +133,11 @@ def test_collect_only_rebuilds_from_run_dirs(first_sweep):
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert 'runs: 2 done, 1 failed' in proc.stdout
     assert (sweep / 'results.csv').exists()
+
+
+def test_run_task_on_a_finished_run_returns_at_once(first_sweep):
+    """What a Slurm array task runs; a finished run costs nothing."""
+    a = first_sweep[2] / A_RUN
+    proc = run([sys.executable, 'tools/sweep.py', '--run-task', str(a)])
+    assert proc.returncode == 0 and proc.stdout.strip().endswith(': done')
+    assert len(attempts(a)) == 1

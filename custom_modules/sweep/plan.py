@@ -83,9 +83,32 @@ class SweepPlan:
             runs=[dict(run_id=r.run_id, label=r.label, seed=r.seed,
                        overrides=r.overrides) for r in self.runs]))
         for run in self.runs:
+            check_run_dir_matches(self.run_dir(run), self.run_info(run))
+        for run in self.runs:
             run_dir = self.run_dir(run)
             os.makedirs(run_dir, exist_ok=True)
             write_json_atomic(osp.join(run_dir, RUN_JSON), self.run_info(run))
+
+
+# What defines a run's training; the rest of run.json (environment, the
+# sweep's command and seed list) may change between invocations.
+RUN_IDENTITY = ('config', 'cfg_options', 'train_args')
+
+
+def check_run_dir_matches(run_dir: str, info: Dict[str, Any]) -> None:
+    """Refuse to reuse a run dir made with different settings (another
+    --max-iters, another fixed --cfg-options): its DONE marker and
+    checkpoints belong to another experiment, and skipping or resuming it
+    would mix the two in one table."""
+    old = read_json(osp.join(run_dir, RUN_JSON))
+    if old is None:
+        return
+    changed = [k for k in RUN_IDENTITY if old.get(k) != info.get(k)]
+    if changed:
+        raise ValueError(
+            f'{run_dir} was made by a sweep with different {changed}; '
+            'give this sweep another --name, or delete that directory to '
+            'start it again')
 
 
 def default_name(config: str, spec: SweepSpec) -> str:

@@ -79,3 +79,13 @@ def test_plan_rejects_misspelt_key_and_swept_fixed_clash(tmp_path):
     with pytest.raises(ValueError, match='both swept and fixed'):
         build_plan(CONFIG, build_spec(['train_cfg.max_iters=10,20']),
                    max_iters=5, root=str(tmp_path))
+
+
+def test_rerun_with_other_settings_is_refused(tmp_path):
+    spec = build_spec(['model.bbox_head.loss_cls.gamma=0,2'])
+    build_plan(CONFIG, spec, name='t', max_iters=30, root=str(tmp_path)).write()
+    # Same settings (e.g. the same command rerun): fine.
+    build_plan(CONFIG, spec, name='t', max_iters=30, root=str(tmp_path)).write()
+    with pytest.raises(ValueError, match='different'):
+        build_plan(CONFIG, spec, name='t', max_iters=60,
+                   root=str(tmp_path)).write()

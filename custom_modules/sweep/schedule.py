@@ -32,6 +32,17 @@ def _scale(x: int, ratio: float, minimum: int = 1) -> int:
     return max(minimum, int(round(x * ratio)))
 
 
+def _boundary(x: int, old: int, new: int) -> int:
+    """Map a phase boundary (a scheduler's begin or end) from an ``old``-
+    iteration schedule to a ``new`` one. Every boundary goes through this
+    one function, so where the warm-up ends the decay still begins; 0 and
+    the last iteration map exactly, so no phase is lost or left dangling,
+    and an inner boundary stays inside (1 .. new - 1) even for tiny runs."""
+    if x <= 0 or x >= old:
+        return 0 if x <= 0 else new
+    return min(max(int(round(x * new / old)), 1), max(new - 1, 1))
+
+
 def shorten_schedule(cfg, max_iters: int,
                      val_interval: Optional[int] = None) -> Dict[str, Any]:
     """Overrides that turn ``cfg``'s iteration-based schedule into one of
@@ -65,16 +76,12 @@ def shorten_schedule(cfg, max_iters: int,
             continue
         prefix = 'param_scheduler.' if single else f'param_scheduler.{i}.'
         begin = sch.get('begin', 0)
-        new_begin = _scale(begin, ratio, minimum=0)
+        new_begin = _boundary(begin, old, max_iters)
         if 'begin' in sch:
             out[prefix + 'begin'] = new_begin
         if 'end' in sch and sch['end'] <= old:
-            # A scheduler ending at the old last iteration ends at the new
-            # one exactly (rounding must not leave a tail at the final lr).
-            new_end = (max_iters if sch['end'] == old else
-                       min(max(_scale(sch['end'], ratio), new_begin + 1),
-                           max_iters))
-            out[prefix + 'end'] = new_end
+            out[prefix + 'end'] = max(_boundary(sch['end'], old, max_iters),
+                                      new_begin + 1)
         for key in PERIOD_KEYS:
             if key in sch:
                 if (key == 'T_max' and prefix + 'end' in out and

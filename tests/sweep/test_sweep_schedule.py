@@ -89,3 +89,10 @@ def test_rerun_with_other_settings_is_refused(tmp_path):
     with pytest.raises(ValueError, match='different'):
         build_plan(CONFIG, spec, name='t', max_iters=60,
                    root=str(tmp_path)).write()
+
+
+def test_warmup_end_and_decay_begin_stay_together_in_tiny_runs():
+    out = shorten_schedule(schedule_cfg(), 2)
+    assert out['param_scheduler.0.end'] == out['param_scheduler.1.begin'] == 1
+    assert out['param_scheduler.1.end'] == 2
+    assert out['param_scheduler.1.T_max'] == 1

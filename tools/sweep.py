@@ -65,6 +65,8 @@ def parse_args(argv=None):
     how = p.add_argument_group('where to run')
     how.add_argument('--workers', type=int, help='parallel runs (default: '
                      'one per GPU, or one per CPU core, 1 thread each)')
+    how.add_argument('--threads', type=int, default=None,
+                     help='CPU threads per run (default: cores / workers)')
     how.add_argument('--gpus-per-run', type=int, default=1,
                      help='GPUs per run; >1 starts each run with torchrun')
     how.add_argument('--launcher', choices=['none', 'slurm'], default='none',
@@ -94,8 +96,6 @@ def parse_args(argv=None):
     task = p.add_argument_group('internal')
     task.add_argument('--run-task', metavar='RUN_DIR',
                       help='run one run dir to the end (a Slurm array task)')
-    task.add_argument('--threads', type=int, default=None,
-                      help='with --run-task: CPU threads for the run')
     return p.parse_args(argv)
 
 
@@ -147,7 +147,7 @@ def main(argv=None):
         resources = None
         if args.launcher == 'none':
             resources = plan_resources(args.workers or spec_file.get('workers'),
-                                       args.gpus_per_run)
+                                       args.gpus_per_run, threads=args.threads)
     except (ValueError, FileNotFoundError) as err:
         raise UserError(str(err)) from None
 

@@ -78,8 +78,11 @@ class Resources:
 
 def plan_resources(workers: Optional[int] = None, gpus_per_run: int = 1,
                    cpu_count: Optional[int] = None,
-                   gpu_count: Optional[int] = None) -> Resources:
-    """Size the worker pool to the machine (see module docstring)."""
+                   gpu_count: Optional[int] = None,
+                   threads: Optional[int] = None) -> Resources:
+    """Size the worker pool to the machine (see module docstring).
+    ``threads`` fixes the threads per run (default: the cores divided
+    between the workers)."""
     from .environment import cpu_count as _cpus
     cpus = cpu_count or _cpus()
     if gpu_count is None:
@@ -97,11 +100,13 @@ def plan_resources(workers: Optional[int] = None, gpus_per_run: int = 1,
         n = min(workers or slots, slots)
         devices = [list(range(i * gpus_per_run, (i + 1) * gpus_per_run))
                    for i in range(n)]
-        return Resources(n, max(1, cpus // n), devices, gpus_per_run)
+        return Resources(n, threads or max(1, cpus // n), devices,
+                         gpus_per_run)
     if not workers:
-        workers = max(1, min(cpus // DEFAULT_THREADS_PER_CPU_RUN,
+        per_run = threads or DEFAULT_THREADS_PER_CPU_RUN
+        workers = max(1, min(cpus // per_run,
                              int(memory_gib() // MEMORY_PER_CPU_RUN_GIB)))
-    return Resources(workers, max(1, cpus // workers),
+    return Resources(workers, threads or max(1, cpus // workers),
                      [[] for _ in range(workers)], 0)
 
 
@@ -173,12 +178,16 @@ class RunProcess:
     def poll(self) -> Optional[int]:
         return self.proc.poll()
 
-    def stop(self, grace: float = 30.0) -> None:
-        """SIGINT the run's process group, then SIGKILL after ``grace`` s."""
+    def stop(self) -> None:
+        """Stop the run's process group: SIGINT first (Python unwinds, the
+        dataloader workers exit), SIGTERM if that is ignored (a process
+        started from a non-interactive shell's background job inherits an
+        ignored SIGINT), SIGKILL as the last resort."""
         if self.proc is None or self.proc.poll() is not None:
             return
         self.interrupted = True
-        for sig, wait in ((signal.SIGINT, grace), (signal.SIGKILL, 5.0)):
+        for sig, wait in ((signal.SIGINT, 10.0), (signal.SIGTERM, 20.0),
+                          (signal.SIGKILL, 5.0)):
             try:
                 os.killpg(self.proc.pid, sig)
             except ProcessLookupError:

@@ -54,3 +54,10 @@ def test_progress_eta_uses_run_durations_and_workers():
     assert bar.eta() == 480
     assert '2/10 runs' in bar.line() and 'ETA 08:00' in bar.line()
     assert format_seconds(3725) == '1:02:05'
+
+
+def test_threads_per_run_can_be_fixed():
+    r = plan_resources(workers=1, cpu_count=2, gpu_count=0, threads=1)
+    assert (r.workers, r.threads_per_run) == (1, 1)
+    r = plan_resources(cpu_count=8, gpu_count=0, threads=4)
+    assert (r.workers, r.threads_per_run) == (2, 4)

@@ -151,7 +151,8 @@ def anchor_logits(model, batch, neg_per_image: Optional[int] = None,
     cls_scores, _ = head(feats)
     gt, gt_ignore, metas = unpack_gt_instances(data['data_samples'])
     sizes = [s.shape[-2:] for s in cls_scores]
-    anchors, valid = head.get_anchors(sizes, metas, device=cls_scores[0].device)
+    anchors, valid = head.get_anchors(sizes, metas,
+                                      device=cls_scores[0].device)
     labels_list, weights_list = head.get_targets(
         anchors, valid, gt, metas, batch_gt_instances_ignore=gt_ignore)[:2]
     num_classes = head.cls_out_channels
@@ -247,7 +248,8 @@ def plot_cdfs(result: Dict, path: str) -> str:
                     label=f'γ = {float(gamma):g}')
         n = result[f'num_{name}']
         ax.set_title(f'{name} samples (n = {n:,})')
-        ax.set_xlabel(f'fraction of {"foreground" if name == "positive" else "background"} examples')
+        kind = 'foreground' if name == 'positive' else 'background'
+        ax.set_xlabel(f'fraction of {kind} examples')
         ax.set_ylabel('cumulative normalized loss')
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)

@@ -174,7 +174,8 @@ def expand_points(axes: Sequence[Axis], mode: str = 'product'
     elif mode == 'zip':
         lengths = {a.key: len(a.values) for a in axes}
         if len(set(lengths.values())) != 1:
-            raise ValueError(f'--zip needs axes of equal length, got {lengths}')
+            raise ValueError(
+                f'--zip needs axes of equal length, got {lengths}')
         combos = zip(*[a.values for a in axes])
     else:
         raise ValueError(f'unknown mode {mode!r}: use product or zip')

@@ -71,7 +71,8 @@ class SweepPlan:
                     overrides=run.overrides, config=self.config,
                     max_iters=self.max_iters,
                     cfg_options=self.cfg_options(run),
-                    train_args=self.train_args, sweep=self.sweep_info(), environment=self.environment)
+                    train_args=self.train_args, sweep=self.sweep_info(),
+                    environment=self.environment)
 
     def write(self) -> None:
         """sweep.json, plus a run.json in every run dir (created here so that

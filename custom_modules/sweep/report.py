@@ -18,7 +18,7 @@ import shutil
 from typing import Any, Dict, List, Optional
 
 from .presets import PRESET_TITLES
-from .summary import PRIMARY, Group, Summary
+from .summary import Group, Summary
 
 # Column titles of the six COCO numbers, as in the paper's tables.
 COLUMN_TITLES = {

@@ -40,7 +40,8 @@ def test_seeds():
 
 
 def test_cartesian_product_first_axis_slowest():
-    points = expand_points([parse_axis(f'{G}=0,2'), parse_axis(f'{A}=0.25,0.5,0.75')])
+    points = expand_points([parse_axis(f'{G}=0,2'),
+                            parse_axis(f'{A}=0.25,0.5,0.75')])
     assert len(points) == 6
     assert points[0] == {G: 0, A: 0.25} and points[1] == {G: 0, A: 0.5}
     assert points[3] == {G: 2, A: 0.25}

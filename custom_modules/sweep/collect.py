@@ -26,7 +26,7 @@ from .rundir import (DONE, ERROR, METRICS_LAST, RUN_JSON, SWEEP_JSON,
 # The six COCO numbers in the paper's order, under mmdet's key names.
 COCO_KEYS = ('coco/bbox_mAP', 'coco/bbox_mAP_50', 'coco/bbox_mAP_75',
              'coco/bbox_mAP_s', 'coco/bbox_mAP_m', 'coco/bbox_mAP_l')
-NOT_METRICS = ('iter', 'epoch', 'train_seconds')
+NOT_METRICS = ('iter', 'epoch', 'train_seconds', 'val_seconds')
 
 
 def collect_rows(sweep_dir: str) -> List[Dict[str, Any]]:
@@ -50,6 +50,7 @@ def collect_rows(sweep_dir: str) -> List[Dict[str, Any]]:
             iter=last.get('iter'),
             max_iters=info.get('max_iters'),
             train_seconds=last.get('train_seconds'),
+            val_seconds=last.get('val_seconds'),
             wall_seconds=done.get('wall_seconds', round(sum(
                 a.get('wall_seconds', 0) for a in attempts), 2) or None),
             attempts=len(attempts),
@@ -95,6 +96,7 @@ def flat_row(row: Dict[str, Any], axes: List[str], names: Dict[str, str],
     out.update(status=row['status'], iter=row['iter'],
                max_iters=row['max_iters'],
                train_seconds=row['train_seconds'],
+               val_seconds=row['val_seconds'],
                wall_seconds=row['wall_seconds'], attempts=row['attempts'])
     for k in metrics:
         out[k] = row['metrics'].get(k, '')

@@ -145,11 +145,10 @@ def render_report(summary: Summary, rows: List[Dict[str, Any]],
     out.append('\n'.join(lines) + '\n')
     out.append('COCO box AP (%) on the val split at the last validation, '
                'mean ± sample std over the seeds that finished; "seeds done" '
-               'counts them. "train s": seconds from the first training '
-               'iteration to the end of the last validation '
-               '(MetricsRecorderHook); "run s": wall time of the whole '
-               'training process, start-up included, summed over its '
-               'launches. Both are means over seeds.\n')
+               'counts them. "train s": training wall time, validation '
+               'excluded (MetricsRecorderHook); "run s": wall time of the '
+               'whole training process, start-up and validation included, '
+               'summed over its launches. Both are means over seeds.\n')
     tables = render_tables(summary, level + 1)
     out.append(tables if tables else 'No finished runs yet.\n')
     bad = [r for r in rows if r['status'] != 'done']

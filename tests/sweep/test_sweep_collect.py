@@ -42,6 +42,7 @@ def write_run(run_dir, m_ap, max_iters=20):
                     'Traceback ...\nRuntimeError: loss is NaN\n')
         return
     metrics = {'iter': max_iters, 'epoch': 0, 'train_seconds': 10.0,
+               'val_seconds': 2.0,
                'coco/bbox_mAP': m_ap, 'coco/bbox_mAP_50': m_ap + 0.2,
                'coco/bbox_mAP_75': m_ap - 0.05, 'coco/bbox_mAP_s': 0.1,
                'coco/bbox_mAP_m': 0.3, 'coco/bbox_mAP_l': 0.5}
@@ -91,6 +92,9 @@ def test_results_csv_has_one_row_per_run_and_seed(sweep_dir, collected):
     assert float(row['coco/bbox_mAP']) == 0.334
     assert float(row['coco/bbox_mAP_50']) == pytest.approx(0.534)
     assert row['status'] == 'done' and float(row['wall_seconds']) == 12.5
+    assert float(row['train_seconds']) == 10.0
+    assert float(row['val_seconds']) == 2.0
+    assert list(row).count('val_seconds') == 1   # a timing, not a metric
     failed = by_id['gamma=2_alpha=0.75_seed=1']
     assert failed['status'] == 'failed'
     assert failed['error'] == 'RuntimeError: loss is NaN'

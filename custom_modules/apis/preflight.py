@@ -86,12 +86,16 @@ def check_cfg_option_keys(cfg: Config, options: Optional[dict]) -> None:
             except KeyError:
                 _unknown(cfg, '.'.join(parts[:depth + 1]), parent, part)
         leaf = parts[-1]
-        if not isinstance(parent, dict) or leaf in parent:
+        # `_delete_` is mmengine's "replace, don't merge" marker.
+        if not isinstance(parent, dict) or leaf in parent or \
+                leaf == '_delete_':
             continue
         if 'type' not in parent:
             _unknown(cfg, key, parent, leaf)
-        # A new key inside a component is fine if its class takes it.
-        cls = resolve_type(parent['type'])
+        # A new key inside a component is fine if its class takes it; the
+        # class is the one the same command line may be switching to.
+        parent_path = '.'.join(parts[:-1])
+        cls = resolve_type(options.get(f'{parent_path}.type', parent['type']))
         accepted = _accepted_kwargs(cls) if cls is not None else None
         if accepted is not None and leaf not in accepted:
             close = difflib.get_close_matches(leaf, sorted(accepted), n=1)
@@ -174,7 +178,7 @@ def check_component_kwargs(node, path: str = 'model') -> None:
         accepted = _accepted_kwargs(cls)
         if accepted is not None:
             for key in node:
-                if key != 'type' and key not in accepted:
+                if key not in ('type', '_delete_') and key not in accepted:
                     close = difflib.get_close_matches(key, sorted(accepted),
                                                       n=1)
                     hint = f" (did you mean '{close[0]}'?)" if close else ''

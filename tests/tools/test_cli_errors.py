@@ -121,3 +121,29 @@ def test_amp_without_gpu_is_refused():
     proc = run_tool(['tools/train.py', 'configs/retinanet_r50_fpn.py',
                      '--amp'])
     assert_one_line_error(proc, '--amp needs a CUDA GPU')
+
+
+def test_replacing_a_component_with_delete_is_not_an_unknown_key():
+    from custom_modules.apis.config import load_config
+    from custom_modules.apis.preflight import check_component_kwargs
+    opts = {'model.bbox_head.loss_cls._delete_': True,
+            'model.bbox_head.loss_cls.type': 'CrossEntropyLoss',
+            'model.bbox_head.loss_cls.use_sigmoid': True,
+            'model.bbox_head.loss_cls.loss_weight': 1.0}
+    cfg = load_config('configs/retinanet_r50_fpn.py', opts)
+    check_component_kwargs(cfg.model)
+    assert cfg.model.bbox_head.loss_cls == dict(
+        type='CrossEntropyLoss', use_sigmoid=True, loss_weight=1.0)
+
+
+def test_switching_type_checks_keys_against_the_new_class():
+    from custom_modules.apis.config import load_config
+    from custom_modules.apis.errors import UserError
+    opts = {'model.bbox_head.loss_cls._delete_': True,
+            'model.bbox_head.loss_cls.type': 'CrossEntropyLoss',
+            'model.bbox_head.loss_cls.gamma': 2.0}
+    from custom_modules.apis.preflight import check_component_kwargs
+    cfg = load_config('configs/retinanet_r50_fpn.py', opts)
+    with pytest.raises(UserError, match="CrossEntropyLoss takes no argument "
+                                        "'gamma'"):
+        check_component_kwargs(cfg.model)

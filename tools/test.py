@@ -25,6 +25,9 @@ def parse_args(argv=None):
     p.add_argument('--work-dir', help='where test_metrics.json and logs go')
     p.add_argument('--out', help='also dump raw detections to this .pkl')
     p.add_argument('--show-dir', help='draw predictions into this directory')
+    p.add_argument('--tta', action='store_true',
+                   help="test-time augmentation from the config's tta_model "
+                   'and tta_pipeline (e.g. RefineDet+)')
     p.add_argument('--cfg-options', nargs='+', action=DictAction)
     p.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
                    default='none')
@@ -41,7 +44,8 @@ def main(argv=None):
     from custom_modules.apis.test import format_metrics, test
     metrics = test(args.config, args.checkpoint, work_dir=args.work_dir,
                    out=args.out, show_dir=args.show_dir,
-                   cfg_options=args.cfg_options, launcher=args.launcher)
+                   cfg_options=args.cfg_options, launcher=args.launcher,
+                   tta=args.tta)
     print(format_metrics(metrics))
 
 

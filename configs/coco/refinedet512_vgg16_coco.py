@@ -92,7 +92,7 @@ auto_scale_lr = dict(enable=False, base_batch_size=32)
 # RefineDet512+: test-time augmentation through mmdet's DetTTAModel: several
 # square sizes, each plain and flipped, boxes mapped back to the original
 # image and merged by per-class NMS. The sizes are DetLab's choice (the paper
-# does not list them). Use: mmdet's `tools/test.py --tta`, which swaps
+# does not list them). Use: `python tools/test.py CONFIG CKPT --tta`, which swaps
 # model -> tta_model and the test pipeline -> tta_pipeline.
 tta_scales = [384, 512, 640, 768]
 tta_model = dict(

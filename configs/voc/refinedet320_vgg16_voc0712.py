@@ -120,7 +120,7 @@ auto_scale_lr = dict(enable=False, base_batch_size=32)
 # are mapped back to the original image and merged by one more per-class
 # NMS. The paper's "+" numbers come from multi-scale testing in this spirit;
 # the sizes below are DetLab's choice (the paper does not list them).
-# Use: mmdet's `tools/test.py --tta`, which swaps model -> tta_model and the
+# Use: `python tools/test.py CONFIG CKPT --tta`, which swaps model -> tta_model and the
 # test pipeline -> tta_pipeline.
 tta_scales = [256, 320, 416, 512]
 tta_model = dict(

@@ -31,13 +31,15 @@ def prepare_test_config(config: str, checkpoint: str,
                         out: Optional[str] = None,
                         show_dir: Optional[str] = None,
                         cfg_options: Optional[dict] = None,
-                        launcher: str = 'none'):
+                        launcher: str = 'none', tta: bool = False):
     preflight.check_mmcv_ops()
     cfg = load_config(config, cfg_options, work_dir)
     import_plugins(cfg)
     check_model(cfg)
     cfg.load_from = resolve_checkpoint(checkpoint)
     cfg.launcher = launcher
+    if tta:
+        use_test_time_augmentation(cfg)
     if show_dir:
         vis = cfg.default_hooks.visualization
         vis.draw = True
@@ -51,6 +53,21 @@ def prepare_test_config(config: str, checkpoint: str,
                                        out_file_path=out))
     preflight.check_datasets(cfg, ['test_dataloader'])
     return cfg
+
+
+def use_test_time_augmentation(cfg) -> None:
+    """Wrap the model in the config's ``tta_model`` (e.g. mmdet's
+    DetTTAModel, which merges the boxes of every augmented view) and feed it
+    ``tta_pipeline``, which yields those views (multi-scale, flip)."""
+    if not cfg.get('tta_model') or not cfg.get('tta_pipeline'):
+        raise UserError('--tta needs tta_model and tta_pipeline in the '
+                        'config; e.g. configs/voc/refinedet320_vgg16_voc0712.py '
+                        'defines them (RefineDet+).')
+    cfg.model = dict(**cfg.tta_model, module=cfg.model)
+    dataset = cfg.test_dataloader.dataset
+    while 'dataset' in dataset:
+        dataset = dataset.dataset
+    dataset.pipeline = cfg.tta_pipeline
 
 
 def test(config: str, checkpoint: str, **kwargs) -> Dict[str, float]:

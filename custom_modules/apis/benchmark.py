@@ -54,11 +54,7 @@ def last_checkpoint(work_dir: str) -> Optional[str]:
     return path if osp.isfile(path) else None
 
 
-def time_inference(config: str, checkpoint: str, num_images: int = 50,
-                   warmup: int = 5) -> Dict[str, float]:
-    """Median and mean ms per image of ``model.test_step`` at batch size 1,
-    data loading excluded, on the first ``num_images`` val images."""
-    import torch
+def _build_for_timing(config: str, checkpoint: Optional[str], count: int):
     from mmengine.dataset import pseudo_collate
     from mmengine.runner import load_checkpoint
     from mmdet.registry import DATASETS, MODELS
@@ -67,21 +63,51 @@ def time_inference(config: str, checkpoint: str, num_images: int = 50,
     cfg = load_config(config)
     import_plugins(cfg)
     model = MODELS.build(cfg.model)
-    load_checkpoint(model, checkpoint, map_location='cpu', logger='silent')
+    if checkpoint:
+        load_checkpoint(model, checkpoint, map_location='cpu',
+                        logger='silent')
+    else:
+        model.init_weights()
     model.eval()
     dataset = DATASETS.build(cfg.test_dataloader.dataset)
     samples = [pseudo_collate([dataset[i]])
-               for i in range(min(num_images + warmup, len(dataset)))]
-    times = []
+               for i in range(min(count, len(dataset)))]
+    return model, samples
+
+
+def time_inference_interleaved(configs: List[str],
+                               checkpoints: List[Optional[str]],
+                               num_images: int = 50,
+                               warmup: int = 5) -> List[Dict[str, float]]:
+    """Median and mean ms per image of ``model.test_step`` at batch size 1,
+    data loading excluded, on the first ``num_images`` val images.
+
+    All models live in one process and take turns image by image, so a
+    burst of load on a shared machine slows every model alike and the
+    ratios stay meaningful. With a checkpoint of None a model keeps its
+    initialisation: the network costs the same, but untrained scores pass
+    more boxes to NMS, so its time is an upper bound."""
+    import torch
+    built = [_build_for_timing(c, k, num_images + warmup)
+             for c, k in zip(configs, checkpoints)]
+    times = [[] for _ in configs]
+    n = min(len(samples) for _, samples in built)
     with torch.no_grad():
-        for i, batch in enumerate(samples):
-            t0 = time.perf_counter()
-            model.test_step(batch)
-            if i >= warmup:
-                times.append((time.perf_counter() - t0) * 1000)
-    return dict(ms_median=statistics.median(times),
-                ms_mean=statistics.fmean(times), images=len(times),
-                torch_threads=torch.get_num_threads())
+        for i in range(n):
+            for j, (model, samples) in enumerate(built):
+                t0 = time.perf_counter()
+                model.test_step(samples[i])
+                if i >= warmup:
+                    times[j].append((time.perf_counter() - t0) * 1000)
+    return [dict(ms_median=statistics.median(t), ms_mean=statistics.fmean(t),
+                 images=len(t), torch_threads=torch.get_num_threads())
+            for t in times]
+
+
+def time_inference(config: str, checkpoint: Optional[str],
+                   num_images: int = 50, warmup: int = 5) -> Dict[str, float]:
+    return time_inference_interleaved([config], [checkpoint], num_images,
+                                      warmup)[0]
 
 
 def environment() -> Dict[str, str]:
@@ -165,3 +191,26 @@ def collect_row(config: str, work_dir: str) -> dict:
         with open(timing) as f:
             row.update(json.load(f))
     return row
+
+
+def render_speed_markdown(results: List[dict], env: Dict[str, str],
+                          command: str) -> str:
+    """Inference times measured in one process, with the ratio to the first
+    config: the comparison the RefineDet paper makes (40.2 vs 46 FPS)."""
+    base = results[0]['ms_median']
+    lines = ['# Inference speed', '',
+             f'Produced by `{command}`: batch 1, data loading excluded, '
+             'every config timed in the same process on the same val '
+             'images, alternating configs so that machine noise hits all of '
+             'them alike.', '',
+             '| machine | ' + ' | '.join(env) + ' |',
+             '|---|' + '---|' * len(env),
+             '| this run | ' + ' | '.join(env.values()) + ' |', '',
+             '| config | weights | images | median ms/img | mean ms/img '
+             f"| ratio to {results[0]['name']} |",
+             '|---|---|---|---|---|---|']
+    for r in results:
+        lines.append(f"| {r['name']} | {r['weights']} | {r['images']} | "
+                     f"{r['ms_median']:.0f} | {r['ms_mean']:.0f} | "
+                     f"{r['ms_median'] / base:.2f} |")
+    return '\n'.join(lines) + '\n'

@@ -44,3 +44,15 @@ def test_untrained_config_renders_dashes(tmp_path):
     row = bench.collect_row('configs/ssd300.py', str(tmp_path / 'none'))
     md = bench.render_markdown([row], {'cpu': 'x'}, 'cmd')
     assert '| ssd300 | –/400 | – | – |' in md
+
+
+def test_speed_table_has_ratios_to_the_first_config():
+    results = [dict(name='ssd300', weights='trained', images=50,
+                    ms_median=200.0, ms_mean=210.0),
+               dict(name='refinedet320', weights='trained', images=50,
+                    ms_median=230.0, ms_mean=240.0)]
+    md = bench.render_speed_markdown(results, {'cpu': 'x'}, 'cmd')
+    assert '| ssd300 | trained | 50 | 200 | 210 | 1.00 |' in md
+    assert '| refinedet320 | trained | 50 | 230 | 240 | 1.15 |' in md
+    assert '| config | weights | images | median ms/img | mean ms/img ' \
+           '| ratio to ssd300 |' in md

@@ -1,0 +1,55 @@
+"""Time several detectors' inference in one process, interleaved, and write
+the table (with ratios to the first config) to docs/inference_speed.md.
+
+    python tools/analysis/inference_speed.py configs/ssd300.py configs/refinedet320.py
+    python tools/analysis/inference_speed.py A.py B.py --checkpoints a.pth b.pth
+"""
+import argparse
+import os
+import os.path as osp
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))))
+
+from custom_modules.apis import benchmark as bench  # noqa: E402
+from custom_modules.apis.cli import user_errors_as_one_line  # noqa: E402
+from custom_modules.apis.errors import UserError  # noqa: E402
+
+
+@user_errors_as_one_line
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument('configs', nargs='+')
+    p.add_argument('--checkpoints', nargs='+',
+                   help='one per config; default: each config\'s benchmark '
+                   'checkpoint if trained, else its initial weights')
+    p.add_argument('--images', type=int, default=50)
+    p.add_argument('--out', default='docs/inference_speed.md')
+    args = p.parse_args(argv)
+    if args.checkpoints and len(args.checkpoints) != len(args.configs):
+        raise UserError(f'{len(args.configs)} configs but '
+                        f'{len(args.checkpoints)} checkpoints: give one per '
+                        'config, or none.')
+    ckpts = args.checkpoints or [
+        bench.last_checkpoint(osp.join('work_dirs', 'benchmark',
+                                       osp.splitext(osp.basename(c))[0]))
+        for c in args.configs]
+    timings = bench.time_inference_interleaved(args.configs, ckpts,
+                                               args.images)
+    results = [dict(name=osp.splitext(osp.basename(c))[0],
+                    weights='trained' if k else 'initial', **t)
+               for c, k, t in zip(args.configs, ckpts, timings)]
+    cmd = 'python tools/analysis/inference_speed.py ' + ' '.join(args.configs)
+    with open(args.out, 'w') as f:
+        f.write(bench.render_speed_markdown(results, bench.environment(),
+                                            cmd))
+    for r in results:
+        print(f"{r['name']}: {r['ms_median']:.0f} ms/img (median of "
+              f"{r['images']})")
+    print(f'wrote {args.out}')
+
+
+if __name__ == '__main__':
+    main()

@@ -14,7 +14,7 @@ def write_run(work_dir, records, timing=None):
 
 
 def test_rows_and_markdown_from_run_dirs(tmp_path):
-    run = tmp_path / 'retinanet_r50_fpn'
+    run = tmp_path / 'faster_rcnn_r50_fpn'
     write_run(run, [
         {'iter': 100, 'train_seconds': 300.0, 'coco/bbox_mAP': 0.1,
          'coco/bbox_mAP_50': 0.25, 'coco/bbox_mAP_75': 0.05},
@@ -23,7 +23,7 @@ def test_rows_and_markdown_from_run_dirs(tmp_path):
          'coco/bbox_mAP_s': 0.2, 'coco/bbox_mAP_m': 0.5,
          'coco/bbox_mAP_l': 0.6},
     ], timing={'ms_median': 123.4, 'ms_mean': 130.0, 'images': 50})
-    row = bench.collect_row('configs/retinanet_r50_fpn.py', str(run))
+    row = bench.collect_row('configs/faster_rcnn_r50_fpn.py', str(run))
     assert row['iter'] == 400 and row['max_iters'] == 400
     assert row['train_minutes'] == 20.5
     assert bench.is_trained(str(run), 400)
@@ -31,12 +31,12 @@ def test_rows_and_markdown_from_run_dirs(tmp_path):
     env = {'cpu': 'test cpu', 'torch': '2.13.0'}
     md = bench.render_markdown([row], env, 'python tools/benchmark_zoo.py')
     lines = md.splitlines()
-    leader = next(ln for ln in lines if ln.startswith('| retinanet_r50_fpn | 400/400'))
+    leader = next(ln for ln in lines if ln.startswith('| faster_rcnn_r50_fpn | 400/400'))
     cells = [c.strip() for c in leader.strip('|').split('|')]
     assert cells[2:9] == ['43.2', '70.0', '45.0', '20.0', '50.0', '60.0', '–']
     assert cells[9:] == ['20.5', '123']
-    curve = [ln for ln in lines if ln.startswith('| retinanet_r50_fpn | 100 |')]
-    assert curve == ['| retinanet_r50_fpn | 100 | 5.0 | 10.0 | 25.0 | 5.0 |']
+    curve = [ln for ln in lines if ln.startswith('| faster_rcnn_r50_fpn | 100 |')]
+    assert curve == ['| faster_rcnn_r50_fpn | 100 | 5.0 | 10.0 | 25.0 | 5.0 |']
     assert '| this run | test cpu | 2.13.0 |' in lines
 
 

@@ -4,7 +4,8 @@ import os.path as osp
 from mmdet.datasets import CocoDataset
 from mmdet.registry import DATASETS
 
-from .shapes_generator import CLASSES, ShapesSpec, ensure_shapes_dataset
+from .shapes_generator import (CLASSES, ShapesSpec, ensure_shapes_dataset,
+                               is_current)
 
 
 @DATASETS.register_module()
@@ -12,9 +13,9 @@ class ShapesDataset(CocoDataset):
     """A plain :class:`mmdet.datasets.CocoDataset` over the shapes scenes.
 
     The only thing it adds is generation: when the annotation file is missing
-    and ``generate_if_missing`` is set, the seeded generator writes the whole
-    dataset under ``data_root`` first, so a fresh clone trains with no
-    download. Everything else (parsing, filtering, evaluation through
+    (or was written by an older generator) and ``generate_if_missing`` is set,
+    the seeded generator writes the whole dataset under ``data_root`` first,
+    so a fresh clone trains with no download. Everything else (parsing, filtering, evaluation through
     CocoMetric) is mmdet's own code path, exactly as for real COCO.
     """
 
@@ -30,8 +31,9 @@ class ShapesDataset(CocoDataset):
         super().__init__(*args, **kwargs)
 
     def load_data_list(self):
-        if not osp.isfile(self.ann_file) and self.generate_if_missing:
+        spec = ShapesSpec(seed=self.generator_seed)
+        if self.generate_if_missing and not is_current(self.ann_file, spec):
             # ann_file is already joined with data_root by BaseDataset.
             root = osp.dirname(osp.dirname(self.ann_file))
-            ensure_shapes_dataset(root, ShapesSpec(seed=self.generator_seed))
+            ensure_shapes_dataset(root, spec)
         return super().load_data_list()

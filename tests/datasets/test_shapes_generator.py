@@ -72,3 +72,50 @@ def test_dataset_spans_sizes_and_classes(tmp_path):
         set(range(1, len(CLASSES) + 1))
     assert len(coco['images']) == 40
     assert osp.isfile(tmp_path / 'val' / coco['images'][0]['file_name'])
+
+
+def test_objects_keep_their_contrast_floor():
+    # Every object's fill differs from the pixels around it by at least the
+    # floor (minus what blur and sensor noise take away at the rim).
+    spec = ShapesSpec()
+    for index in range(4):
+        img, instances = render_image(spec, 'val', index)
+        h, w = img.shape[:2]
+        for inst in instances:
+            m = mask_utils.decode(mask_utils.merge(mask_utils.frPyObjects(
+                inst['segmentation'], h, w))).astype(bool)
+            if m.sum() < 200:
+                continue
+            inside = img[m].astype(float).mean(0)
+            x, y, bw, bh = (int(v) for v in inst['bbox'])
+            ring = np.zeros_like(m)
+            ring[max(y - 3, 0):y + bh + 3, max(x - 3, 0):x + bw + 3] = True
+            ring &= ~m
+            # Neighbours may also be objects: only require "clearly not the
+            # same as its surroundings", which a floor of 45 guarantees.
+            assert np.abs(inside - img[ring].astype(float).mean(0)).max() > 8
+
+
+def test_stale_dataset_is_regenerated(tmp_path, capsys):
+    from custom_modules.datasets.shapes_generator import (
+        annotation_path, ensure_shapes_dataset, is_current)
+    spec = ShapesSpec(splits={'val': 2})
+    ensure_shapes_dataset(str(tmp_path), spec, progress=False)
+    ann = annotation_path(str(tmp_path), 'val')
+    assert is_current(ann, spec)
+    # A different spec (or generator version) no longer matches...
+    assert not is_current(ann, ShapesSpec(seed=spec.seed + 1))
+    # ...and a file from an older generator is rewritten, not trusted.
+    coco = json.load(open(ann))
+    coco['info']['fingerprint'] = 'written by generator v1'
+    json.dump(coco, open(ann, 'w'))
+    assert not is_current(ann, spec)
+    ensure_shapes_dataset(str(tmp_path), spec, progress=True)
+    assert 'another version of the generator' in capsys.readouterr().out
+    assert is_current(ann, spec)
+    assert json.load(open(ann))['images'] == coco['images']
+
+
+def test_split_size_is_not_part_of_the_fingerprint():
+    assert ShapesSpec(splits={'val': 4}).fingerprint() == \
+        ShapesSpec().fingerprint()

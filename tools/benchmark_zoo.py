@@ -27,6 +27,9 @@ def parse_args(argv=None):
                                                      '*.py'))))
     p.add_argument('--root', default='work_dirs/benchmark')
     p.add_argument('--out', default='docs/benchmarks.md')
+    p.add_argument('--notes', default='docs/benchmark_notes.md',
+                   help='markdown appended to the page (analysis that a '
+                   'rerun must not erase); skipped if the file is missing')
     p.add_argument('--table-only', action='store_true',
                    help='only re-render the table from existing work dirs')
     p.add_argument('--no-train', action='store_true',
@@ -60,10 +63,15 @@ def main(argv=None):
                     json.dump(timing, f)
                 print(f'[benchmark] {c}: {timing["ms_median"]:.0f} ms/img')
     rows = [bench.collect_row(c, work[c]) for c in configs]
+    notes = None
+    if args.notes and osp.isfile(args.notes):
+        with open(args.notes) as f:
+            notes = f.read()
     os.makedirs(osp.dirname(args.out) or '.', exist_ok=True)
     with open(args.out, 'w') as f:
         f.write(bench.render_markdown(rows, bench.environment(),
-                                      'python tools/benchmark_zoo.py'))
+                                      'python tools/benchmark_zoo.py',
+                                      notes))
     print(f'[benchmark] wrote {args.out}')
 
 

@@ -9,6 +9,12 @@
     python tools/sweep.py CONFIG --preset focal-gamma --seeds 0,1 \\
         --max-iters 300 --name focal_gamma --doc docs/ablations.md
 
+    # the same table at fewer points (--grid narrows a preset's axes; the CE
+    # baseline and "best alpha per gamma" stay, run ids are the full study's)
+    python tools/sweep.py CONFIG --preset focal-gamma --seeds 0,1 \
+        --grid model.bbox_head.loss_cls.gamma=0,1,2,5 \
+        --grid model.bbox_head.loss_cls.alpha=0.25,0.75
+
     python tools/sweep.py CONFIG --spec sweep.yaml          # same, from a file
     python tools/sweep.py CONFIG ... --dry-run              # list the runs
     python tools/sweep.py CONFIG ... --launcher slurm --submit --partition gpu
@@ -39,7 +45,8 @@ def parse_args(argv=None):
     what = p.add_argument_group('what to run')
     what.add_argument('--grid', action='append', default=[], metavar='KEY=V1,V2',
                       help='a swept config key and its values (Python '
-                      'literals); repeat for more axes')
+                      'literals); repeat for more axes. With --preset: '
+                      'narrows one of the preset\'s axes')
     what.add_argument('--zip', action='store_true',
                       help='pair the i-th values of all axes instead of '
                       'taking the full grid')

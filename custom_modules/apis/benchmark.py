@@ -135,7 +135,11 @@ def _fmt(v):
 
 
 def render_markdown(rows: List[dict], env: Dict[str, str],
-                    command: str) -> str:
+                    command: str, notes: Optional[str] = None) -> str:
+    """The leaderboard page. ``notes`` (markdown written by people: what the
+    numbers mean, what limits them) is kept in its own file and appended, so
+    that rerunning the benchmark refreshes the numbers without losing the
+    analysis."""
     lines = [
         '# Benchmarks', '',
         'Produced by `' + command + '` (tools/benchmark_zoo.py); rerun it '
@@ -174,6 +178,8 @@ def render_markdown(rows: List[dict], env: Dict[str, str],
                 f"{_fmt(rec.get('coco/bbox_mAP'))} | "
                 f"{_fmt(rec.get('coco/bbox_mAP_50'))} | "
                 f"{_fmt(rec.get('coco/bbox_mAP_75'))} |")
+    if notes:
+        lines += ['', notes.strip()]
     return '\n'.join(lines) + '\n'
 
 

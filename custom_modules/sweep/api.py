@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Optional
 
 from .grid import SweepSpec, parse_axis, parse_seeds
 from .plan import SweepPlan
-from .presets import get_preset
+from .presets import get_preset, restrict_preset
 from .scheduler import Resources, run_sweep
 from .specfile import load_spec_file, spec_axes
 
@@ -25,11 +25,13 @@ def build_spec(grid: Optional[List[str]] = None, zip_axes: bool = False,
     spec_file = spec_file or {}
     grid = list(grid or [])
     if preset:
-        if grid or spec_file.get('grid') or spec_file.get('points'):
-            raise ValueError('--preset defines the whole grid; it cannot be '
-                             'combined with --grid or a spec grid (use '
-                             '--cfg-options for settings fixed across runs)')
+        if spec_file.get('points'):
+            raise ValueError('--preset defines the runs; it cannot be '
+                             'combined with explicit points in a spec file')
         spec = get_preset(preset)
+        narrowed = spec_axes(spec_file) + [parse_axis(g) for g in grid]
+        if narrowed:
+            spec = restrict_preset(spec, narrowed)
     else:
         axes = spec_axes(spec_file) + [parse_axis(g) for g in grid]
         mode = 'zip' if (zip_axes or spec_file.get('zip') or

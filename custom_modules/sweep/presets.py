@@ -85,6 +85,31 @@ PRESET_TITLES = {
 }
 
 
+def restrict_preset(spec: SweepSpec, axes) -> SweepSpec:
+    """The preset at fewer points: each of ``axes`` (``Axis`` objects) names
+    one of the preset's axes and replaces its values; the baselines and the
+    best-over rule stay. This is how a CPU-sized study runs "Table 1b at
+    gamma in {0, 1, 2, 5}" without losing the CE row."""
+    by_key = {a.key: a for a in spec.axes}
+    for axis in axes:
+        if axis.key not in by_key:
+            raise ValueError(
+                f'--grid {axis.key} is not an axis of the preset '
+                f'{spec.preset}; with a preset, --grid may only narrow '
+                f'{[a.key for a in spec.axes]} (use --cfg-options for '
+                'settings fixed across runs)')
+        by_key[axis.key] = axis
+    new_axes = [by_key[a.key] for a in spec.axes]
+    points = expand_points(new_axes)
+    labels = spec.labels or [None] * len(spec.points or [])
+    refs = [(p, lab) for p, lab in zip(spec.points or [], labels)
+            if lab is not None]
+    spec.axes = new_axes
+    spec.points = points + [dict(p) for p, _ in refs]
+    spec.labels = [None] * len(points) + [lab for _, lab in refs]
+    return spec
+
+
 def get_preset(name: str) -> SweepSpec:
     if name not in PRESETS:
         raise ValueError(f'unknown preset {name!r}; choose from '

@@ -46,6 +46,17 @@ def test_untrained_config_renders_dashes(tmp_path):
     assert '| ssd300 | –/400 | – | – |' in md
 
 
+def test_notes_are_appended_after_the_tables(tmp_path):
+    row = bench.collect_row('configs/ssd300.py', str(tmp_path / 'none'))
+    md = bench.render_markdown([row], {'cpu': 'x'}, 'cmd',
+                               notes='## Notes\n\nWhat limits it.\n')
+    lines = md.splitlines()
+    assert lines[-3:] == ['## Notes', '', 'What limits it.']
+    assert lines.index('## Notes') > lines.index('## AP against training '
+                                                 'minutes')
+    assert 'Notes' not in bench.render_markdown([row], {'cpu': 'x'}, 'cmd')
+
+
 def test_speed_table_has_ratios_to_the_first_config():
     results = [dict(name='ssd300', weights='trained', images=50,
                     ms_median=200.0, ms_mean=210.0),

@@ -161,6 +161,20 @@ def test_ce_baseline_is_exactly_sigmoid_cross_entropy():
     assert torch.allclose(loss(logits, labels), ref, rtol=1e-5)
 
 
-def test_preset_cannot_be_mixed_with_grid():
-    with pytest.raises(ValueError, match='preset'):
-        build_spec([f'{G}=1'], preset='focal-gamma')
+def test_preset_grid_narrows_an_axis_and_keeps_the_baseline():
+    spec = build_spec([f'{GAMMA}=0,2,5', f'{ALPHA}=0.25,0.75'],
+                      seeds='0,1', preset='focal-gamma')
+    runs = expand_runs(spec)
+    grid = [r for r in runs if r.label is None]
+    assert sorted({(r.overrides[GAMMA], r.overrides[ALPHA]) for r in grid}) \
+        == [(0, 0.25), (0, 0.75), (2, 0.25), (2, 0.75), (5, 0.25), (5, 0.75)]
+    assert len(grid) == 6 * 2
+    ce = [r for r in runs if r.label == 'CE']
+    assert len(ce) == 2 and all(r.point == CE_BASELINE for r in ce)
+    assert spec.best_over == ALPHA and spec.preset == 'focal-gamma'
+
+
+def test_preset_grid_on_a_foreign_key_is_refused():
+    with pytest.raises(ValueError, match='not an axis of the preset'):
+        build_spec(['optim_wrapper.optimizer.lr=1e-3,2e-3'],
+                   preset='focal-gamma')

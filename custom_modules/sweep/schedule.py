@@ -97,10 +97,13 @@ def shorten_schedule(cfg, max_iters: int,
 
     ckpt = (cfg.get('default_hooks') or {}).get('checkpoint')
     if ckpt and not ckpt.get('by_epoch', True) and 'interval' in ckpt:
-        # Checkpoint as often as we validate: an interrupted short run then
-        # loses at most one validation period.
-        out['default_hooks.checkpoint.interval'] = (
-            val_interval or _scale(ckpt['interval'], ratio))
+        # Checkpoint at the config's own rhythm, rescaled, and at least at
+        # every validation: an interrupted short run then loses at most one
+        # of those periods (a config that validates only at the end still
+        # keeps its half-way checkpoint).
+        candidates = [v for v in (val_interval,
+                                  _scale(ckpt['interval'], ratio)) if v]
+        out['default_hooks.checkpoint.interval'] = int(min(candidates))
 
     # Top-level helper variables (``max_iters = 400`` in the schedule file)
     # were already substituted into the dicts above; update them anyway so

@@ -119,3 +119,24 @@ def test_stale_dataset_is_regenerated(tmp_path, capsys):
 def test_split_size_is_not_part_of_the_fingerprint():
     assert ShapesSpec(splits={'val': 4}).fingerprint() == \
         ShapesSpec().fingerprint()
+
+
+def test_class_colours_lean_on_the_class_hue():
+    import cv2
+    from custom_modules.datasets.shapes_generator import (CLASS_HUES,
+                                                          _object_colour)
+    rng = np.random.default_rng(0)
+    for label, hue in enumerate(CLASS_HUES):
+        bgr = np.stack([_object_colour(label, True, rng) for _ in range(50)])
+        hsv = cv2.cvtColor(bgr[None].astype(np.float32) / 255,
+                           cv2.COLOR_BGR2HSV)[0]
+        got = hsv[:, 0] / 2  # degrees -> OpenCV's 0-180 hue
+        # circular distance to the class hue, in OpenCV hue units
+        dist = np.abs((got - hue + 90) % 180 - 90)
+        assert dist.max() < 6 * 4, (label, dist.max())
+        assert (bgr >= 0).all() and (bgr <= 255.001).all()
+    # Objects that do not follow their class may take any hue.
+    free = np.stack([_object_colour(0, False, rng) for _ in range(200)])
+    hues = cv2.cvtColor(free[None].astype(np.float32) / 255,
+                        cv2.COLOR_BGR2HSV)[0][:, 0] / 2
+    assert np.histogram(hues, bins=6, range=(0, 180))[0].min() > 10

@@ -38,6 +38,15 @@ def test_everything_measured_in_iterations_scales():
     assert out['default_hooks.checkpoint.interval'] == 25
 
 
+def test_checkpoint_keeps_its_own_rhythm_when_validation_is_rarer():
+    # The ablation config validates only at the end but checkpoints half-way;
+    # stretched from 250 to 500 iterations it must still checkpoint at 250.
+    cfg = Config.fromfile(CONFIG)
+    out = shorten_schedule(cfg, 500)
+    assert out['train_cfg.val_interval'] == 500
+    assert out['default_hooks.checkpoint.interval'] == 250
+
+
 def test_explicit_val_interval_and_tiny_runs():
     out = shorten_schedule(schedule_cfg(), 3, val_interval=3)
     assert out['train_cfg.val_interval'] == 3

@@ -31,7 +31,8 @@ def parse_args(argv=None):
                    help='comma-separated gammas (default: the paper\'s)')
     p.add_argument('--out-dir', help='default: the checkpoint\'s directory')
     p.add_argument('--max-images', type=int,
-                   help='stop after N val images (default: all)')
+                   help='stop after N val images, rounded up to whole '
+                   'batches of the val loader (default: all)')
     p.add_argument('--neg-per-image', type=int, default=20000,
                    help='random negative (anchor, class) terms kept per '
                    'image; 0 keeps all')

@@ -34,12 +34,20 @@ def test_killed_run_resumes_from_saved_iteration(tiny_shapes, tmp_path):
     proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.time() + 240
-    # Kill it hard as soon as the iteration-4 checkpoint is on disk.
-    while not (work / 'iter_4.pth').exists():
+
+    # Kill it hard as soon as the iteration-4 checkpoint is on disk and
+    # recorded: mmengine writes iter_4.pth first and last_checkpoint after
+    # it, and on a busy machine the gap can exceed any fixed sleep.
+    def recorded_iter():
+        try:
+            name = osp.basename((work / 'last_checkpoint').read_text().strip())
+            return int(name[len('iter_'):-len('.pth')])
+        except (OSError, ValueError):
+            return 0
+    while recorded_iter() < 4:
         assert proc.poll() is None, 'training ended before iteration 4'
         assert time.time() < deadline, 'no checkpoint within 240 s'
-        time.sleep(0.2)
-    time.sleep(0.5)  # let the write of last_checkpoint finish
+        time.sleep(0.1)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     assert not (work / 'iter_8.pth').exists()

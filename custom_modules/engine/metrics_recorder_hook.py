@@ -7,7 +7,10 @@ record per validation to ``<work_dir>/val_metrics.jsonl`` and rewrites
 ``<work_dir>/val_metrics_last.json``.
 
 ``train_seconds`` is wall time spent training: validation time is left out,
-and a resumed run continues the clock of the run it resumes.
+and a resumed run continues the clock of the run it resumes. The clock is
+saved in every checkpoint's ``meta`` (not read back from the last
+validation), because a run is resumed from its last checkpoint, which may
+come long after its last validation, or before any.
 """
 import json
 import os.path as osp
@@ -20,15 +23,34 @@ from mmdet.registry import HOOKS
 @HOOKS.register_module()
 class MetricsRecorderHook(Hook):
     priority = 'LOW'
+    META_KEY = 'detlab_train_seconds'
+
+    def after_load_checkpoint(self, runner, checkpoint) -> None:
+        # Called while resuming, before before_train.
+        self._loaded = (checkpoint.get('meta') or {}).get(self.META_KEY)
 
     def before_train(self, runner) -> None:
         self._t0 = time.time()
         self._val_seconds = 0.0
         self._offset = 0.0
+        loaded = getattr(self, '_loaded', None)
         last = osp.join(runner.work_dir, 'val_metrics_last.json')
-        if runner._resume and osp.isfile(last):
+        if runner._resume and loaded is not None:
+            self._offset = float(loaded)
+        elif runner._resume and osp.isfile(last):
+            # A checkpoint written before this hook saved its clock.
             with open(last) as f:
                 self._offset = json.load(f).get('train_seconds', 0.0)
+
+    def _train_seconds(self, now: float) -> float:
+        elapsed = now - getattr(self, '_t0', now)
+        return (getattr(self, '_offset', 0.0) + elapsed
+                - getattr(self, '_val_seconds', 0.0))
+
+    def before_save_checkpoint(self, runner, checkpoint) -> None:
+        if hasattr(self, '_t0'):
+            checkpoint.setdefault('meta', {})[self.META_KEY] = \
+                self._train_seconds(time.time())
 
     def before_val_epoch(self, runner) -> None:
         self._val_start = time.time()
@@ -36,8 +58,7 @@ class MetricsRecorderHook(Hook):
     def after_val_epoch(self, runner, metrics=None) -> None:
         now = time.time()
         start = getattr(self, '_val_start', now)
-        train_seconds = self._offset + (start - getattr(self, '_t0', start)
-                                        - getattr(self, '_val_seconds', 0.0))
+        train_seconds = self._train_seconds(start)
         self._val_seconds = getattr(self, '_val_seconds', 0.0) + now - start
         if not metrics:
             return

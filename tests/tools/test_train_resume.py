@@ -55,8 +55,10 @@ def test_killed_run_resumes_from_saved_iteration(tiny_shapes, tmp_path):
         saved = int(osp.basename(f.read().strip())[len('iter_'):-len('.pth')])
     assert saved in (4, 6)
 
+    t0 = time.time()
     resumed = subprocess.run(cmd + ['--resume'], cwd=REPO,
                              capture_output=True, text=True, timeout=300)
+    resumed_wall = time.time() - t0
     assert resumed.returncode == 0, resumed.stderr[-3000:]
     log = resumed.stdout + resumed.stderr
     assert f'resumed epoch: 0, iter: {saved}' in log
@@ -67,3 +69,11 @@ def test_killed_run_resumes_from_saved_iteration(tiny_shapes, tmp_path):
     assert (work / 'iter_8.pth').exists()
     last = json.load(open(work / 'val_metrics_last.json'))
     assert last['iter'] == 8
+    # The training clock went on from the checkpoint's, not from zero: the
+    # killed run validated never, so only the checkpoint can carry it.
+    import torch
+    meta = torch.load(work / f'iter_{saved}.pth', map_location='cpu',
+                      weights_only=False)['meta']
+    before = meta['detlab_train_seconds']
+    assert before > 0
+    assert before < last['train_seconds'] < before + resumed_wall

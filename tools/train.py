@@ -26,7 +26,8 @@ def parse_args(argv=None):
                    metavar='CKPT', help='resume from CKPT, or with no value '
                    "from the work dir's last checkpoint")
     p.add_argument('--amp', action='store_true',
-                   help='mixed precision (needs a GPU)')
+                   help='mixed precision: fp16 on a GPU, bf16 on a CPU with '
+                   'native bf16')
     p.add_argument('--cfg-options', nargs='+', action=DictAction,
                    help='override config keys, e.g. train_cfg.max_iters=200')
     p.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],

@@ -32,11 +32,7 @@ def prepare_train_config(config: str, work_dir: Optional[str] = None,
                             'continue from the work dir\'s last checkpoint.')
         cfg.resume, cfg.load_from = True, resume
     if amp:
-        if not torch.cuda.is_available():
-            raise UserError('--amp needs a CUDA GPU and none is visible; '
-                            'drop --amp to train in fp32 on the CPU.')
-        cfg.optim_wrapper.type = 'AmpOptimWrapper'
-        cfg.optim_wrapper.loss_scale = 'dynamic'
+        _use_amp(cfg)
     if launcher != 'none' and not torch.cuda.is_available():
         # nccl needs GPUs; gloo lets torchrun runs work on CPU-only nodes.
         cfg.env_cfg.dist_cfg = dict(backend='gloo')
@@ -46,6 +42,27 @@ def prepare_train_config(config: str, work_dir: Optional[str] = None,
     preflight.check_datasets(cfg, loaders)
     preflight.check_pretrained(cfg, resume=bool(resume))
     return cfg
+
+
+def _use_amp(cfg) -> None:
+    """--amp: fp16 with dynamic loss scaling on a GPU (mmengine's
+    AmpOptimWrapper), bf16 autocast on a CPU that has native bf16."""
+    cfg.optim_wrapper.pop('enabled', None)
+    if torch.cuda.is_available():
+        cfg.optim_wrapper.type = 'AmpOptimWrapper'
+        cfg.optim_wrapper.loss_scale = 'dynamic'
+        return
+    from custom_modules.engine.bf16_autocast_optim_wrapper import native_bf16
+    if cfg.model.get('roi_head'):
+        raise UserError(f'--amp on a CPU means bf16, which the RoI stage of '
+                        f"{cfg.model.type} cannot take (mmcv's CPU nms and "
+                        'roi_align are fp32 only); drop --amp.')
+    if not native_bf16('cpu'):
+        raise UserError('--amp on a CPU needs native bf16 (AVX512-BF16 or '
+                        'AMX) and this CPU has neither; drop --amp to train '
+                        'in fp32.')
+    cfg.optim_wrapper.type = 'BF16AutocastOptimWrapper'
+    cfg.optim_wrapper.enabled = True
 
 
 def train(config: str, **kwargs):

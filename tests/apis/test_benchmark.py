@@ -67,3 +67,39 @@ def test_speed_table_has_ratios_to_the_first_config():
     assert '| refinedet320 | trained | 50 | 230 | 240 | 1.15 |' in md
     assert '| config | weights | images | median ms/img | mean ms/img ' \
            '| ratio to ssd300 |' in md
+
+
+def test_parallel_training_splits_the_cores(monkeypatch):
+    """--jobs 2: both configs train at the same time, each with half of the
+    cores as torch threads; --jobs 1 trains them one after the other with
+    the environment untouched."""
+    import threading
+    import time
+    from custom_modules.sweep.environment import cpu_count
+    running, overlap, seen = set(), [], {}
+    lock = threading.Lock()
+
+    def fake_train(config, work_dir, extra_args=(), env=None):
+        with lock:
+            running.add(config)
+            overlap.append(len(running))
+            seen[config] = (work_dir, env and env['OMP_NUM_THREADS'])
+        time.sleep(0.3)
+        with lock:
+            running.discard(config)
+        return 0 if config == 'a.py' else 1
+
+    monkeypatch.setattr(bench, 'train_config', fake_train)
+    jobs = {'a.py': 'w/a', 'b.py': 'w/b'}
+    assert bench.train_configs(jobs, parallel=2,
+                               report=lambda m: None) == {'a.py': 0,
+                                                          'b.py': 1}
+    assert max(overlap) == 2
+    threads = str(max(1, cpu_count() // 2))
+    assert seen == {'a.py': ('w/a', threads), 'b.py': ('w/b', threads)}
+
+    overlap.clear()
+    seen.clear()
+    assert bench.train_configs(jobs, parallel=1) == {'a.py': 0, 'b.py': 1}
+    assert max(overlap) == 1
+    assert seen == {'a.py': ('w/a', None), 'b.py': ('w/b', None)}

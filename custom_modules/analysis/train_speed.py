@@ -1,0 +1,123 @@
+"""Seconds per training iteration of one config under several variants
+(fp32 against bf16 autocast, two image sizes, two batch sizes...), measured
+so that the ratios can be trusted on a shared, noisy machine.
+
+Every variant is built in the same process from the same config plus its own
+overrides, starts from the same seeded weights and trains on the same
+batches. The variants take turns iteration by iteration, so a burst of load
+from another process slows all of them alike; the table reports medians.
+"""
+import copy
+import statistics
+import time
+from typing import Dict, List, Optional
+
+import torch
+
+
+def parse_variant(text: str):
+    """``'bf16:optim_wrapper.enabled=True,train_dataloader.batch_size=4'``
+    -> ``('bf16', {...})``. Values are parsed as Python literals where they
+    can be (numbers, True/False/None), else kept as strings."""
+    import ast
+    name, _, body = text.partition(':')
+    if not name:
+        raise ValueError(f'variant {text!r} has no name: write NAME:KEY=VALUE'
+                         ',... (or NAME: for the config as it is)')
+    options = {}
+    for item in filter(None, body.split(',')):
+        key, eq, value = item.partition('=')
+        if not eq:
+            raise ValueError(f'variant {name!r}: {item!r} is not KEY=VALUE')
+        try:
+            options[key.strip()] = ast.literal_eval(value.strip())
+        except (ValueError, SyntaxError):
+            options[key.strip()] = value.strip()
+    return name, options
+
+
+def _build(config: str, options: dict, seed: int):
+    from mmengine.optim import build_optim_wrapper
+    from mmdet.registry import MODELS
+
+    from custom_modules.apis.config import import_plugins, load_config
+    cfg = load_config(config, options)
+    import_plugins(cfg)
+    torch.manual_seed(seed)
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+    model.train()
+    optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
+    return cfg, model, optim_wrapper
+
+
+def _batches(cfg, count: int, seed: int) -> List[dict]:
+    from mmengine.dataset import pseudo_collate
+    from mmdet.registry import DATASETS
+    dataset = DATASETS.build(cfg.train_dataloader.dataset)
+    gen = torch.Generator().manual_seed(seed)
+    size = cfg.train_dataloader.batch_size
+    order = torch.randperm(len(dataset), generator=gen).tolist()
+    return [pseudo_collate([dataset[order[(i * size + j) % len(order)]]
+                            for j in range(size)]) for i in range(count)]
+
+
+def time_train_interleaved(config: str, variants: Dict[str, dict],
+                           iters: int = 20, warmup: int = 3,
+                           seed: int = 0) -> List[dict]:
+    """Median seconds per ``model.train_step`` (forward, backward, update;
+    data loading excluded) for each variant, with the first and last total
+    loss so that a variant that is fast but does not learn shows it."""
+    built = []
+    for name, options in variants.items():
+        cfg, model, wrapper = _build(config, copy.deepcopy(options), seed)
+        built.append((name, cfg, model, wrapper,
+                      _batches(cfg, iters + warmup, seed)))
+    times: Dict[str, List[float]] = {name: [] for name, *_ in built}
+    losses: Dict[str, List[float]] = {name: [] for name, *_ in built}
+    for i in range(iters + warmup):
+        for name, cfg, model, wrapper, batches in built:
+            t0 = time.perf_counter()
+            log_vars = model.train_step(batches[i], wrapper)
+            elapsed = time.perf_counter() - t0
+            losses[name].append(float(log_vars['loss']))
+            if i >= warmup:
+                times[name].append(elapsed)
+    rows = []
+    for name, cfg, *_ in built:
+        t = times[name]
+        rows.append(dict(name=name, options=variants[name],
+                         batch_size=cfg.train_dataloader.batch_size,
+                         iters=len(t), s_median=statistics.median(t),
+                         s_mean=statistics.fmean(t),
+                         loss_first=losses[name][0],
+                         loss_last=losses[name][-1],
+                         torch_threads=torch.get_num_threads()))
+    return rows
+
+
+def render_markdown(config: str, rows: List[dict], env: Dict[str, str],
+                    command: str, notes: Optional[str] = None) -> str:
+    base = rows[0]['s_median']
+    lines = ['# Training speed', '',
+             f'Produced by `{command}`: `model.train_step` (forward, '
+             'backward, optimizer update) on the same batches from the same '
+             'initial weights, variants taking turns iteration by iteration '
+             'in one process; data loading excluded. Config: '
+             f'`{config}`.', '',
+             '| machine | ' + ' | '.join(env) + ' |',
+             '|---|' + '---|' * len(env),
+             '| this run | ' + ' | '.join(env.values()) + ' |', '',
+             '| variant | overrides | batch | iters timed | median s/iter '
+             f"| mean s/iter | speed-up over {rows[0]['name']} "
+             '| loss at first / last iter |',
+             '|---|---|---|---|---|---|---|---|']
+    for r in rows:
+        opts = ' '.join(f'{k}={v}' for k, v in r['options'].items()) or '–'
+        lines.append(f"| {r['name']} | `{opts}` | {r['batch_size']} | "
+                     f"{r['iters']} | {r['s_median']:.2f} | "
+                     f"{r['s_mean']:.2f} | {base / r['s_median']:.2f} | "
+                     f"{r['loss_first']:.3f} / {r['loss_last']:.3f} |")
+    if notes:
+        lines += ['', notes.strip()]
+    return '\n'.join(lines) + '\n'

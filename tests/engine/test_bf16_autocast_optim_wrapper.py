@@ -1,0 +1,140 @@
+"""BF16AutocastOptimWrapper: the forward pass in bf16, the weights, gradients
+and update in fp32, the hardware check behind enabled='auto', and --amp on a
+CPU."""
+import pytest
+import torch
+from mmengine.optim import build_optim_wrapper
+
+import glob
+import os.path as osp
+
+from conftest import REPO, shapes_overrides
+from custom_modules.apis.config import import_plugins, load_config
+from custom_modules.engine.bf16_autocast_optim_wrapper import (
+    BF16AutocastOptimWrapper, native_bf16)
+
+EMBEDDED = sorted(osp.relpath(p, REPO)
+                  for p in glob.glob(osp.join(REPO, 'configs', '*.py')))
+SINGLE_STAGE = [c for c in EMBEDDED if 'rcnn' not in c]
+TWO_STAGE = [c for c in EMBEDDED if 'rcnn' in c]
+
+
+def _conv_and_wrapper(enabled):
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), torch.nn.ReLU())
+    wrapper = BF16AutocastOptimWrapper(
+        enabled=enabled, optimizer=torch.optim.SGD(model.parameters(), 0.1))
+    return model, wrapper
+
+
+def test_forward_in_bf16_update_in_fp32():
+    model, wrapper = _conv_and_wrapper(True)
+    before = model[0].weight.detach().clone()
+    x = torch.randn(2, 3, 8, 8)
+    with wrapper.optim_context(model):
+        y = model(x)
+    assert y.dtype == torch.bfloat16
+    assert model(x).dtype == torch.float32  # outside the context: fp32
+    loss = y.float().square().mean()
+    wrapper.update_params(loss)
+    w = model[0].weight
+    assert w.dtype == torch.float32
+    # SGD with lr 0.1 moved the fp32 weights by 0.1 * their fp32 gradient.
+    assert not torch.equal(w.detach(), before)
+    # The bf16 forward is the fp32 one to bf16's ~3 significant digits.
+    with torch.no_grad():
+        ref = torch.nn.functional.relu(torch.nn.functional.conv2d(
+            x, before, model[0].bias))
+    torch.testing.assert_close(y.float(), ref, atol=0.05, rtol=0.02)
+
+
+def test_disabled_is_plain_fp32():
+    model, wrapper = _conv_and_wrapper(False)
+    with wrapper.optim_context(model):
+        assert model(torch.randn(1, 3, 8, 8)).dtype == torch.float32
+
+
+def test_auto_follows_the_cpu_flags():
+    model, wrapper = _conv_and_wrapper('auto')
+    try:
+        with open('/proc/cpuinfo') as f:
+            flags = f.read().split()
+    except OSError:
+        pytest.skip('no /proc/cpuinfo to check the hardware against')
+    has_bf16 = 'avx512_bf16' in flags or 'amx_tile' in flags
+    assert native_bf16('cpu') == has_bf16
+    with wrapper.optim_context(model):
+        y = model(torch.randn(1, 3, 8, 8))
+    assert y.dtype == (torch.bfloat16 if has_bf16 else torch.float32)
+
+
+def test_rejects_a_bad_enabled_value():
+    with pytest.raises(ValueError, match="enabled must be 'auto', True or "
+                       "False, got 'yes'"):
+        BF16AutocastOptimWrapper(enabled='yes', optimizer=torch.optim.SGD(
+            torch.nn.Linear(1, 1).parameters(), 0.1))
+
+
+def _train_step(config, tiny_shapes, enabled):
+    """Total loss of one training step from seeded weights, and the model."""
+    from mmengine.dataset import pseudo_collate
+    from mmdet.registry import DATASETS, MODELS
+    cfg = load_config(config, shapes_overrides(tiny_shapes))
+    cfg.optim_wrapper.type = 'BF16AutocastOptimWrapper'
+    cfg.optim_wrapper.enabled = enabled
+    import_plugins(cfg)
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+    model.train()
+    wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
+    assert isinstance(wrapper, BF16AutocastOptimWrapper)
+    data = DATASETS.build(cfg.train_dataloader.dataset)
+    log_vars = model.train_step(
+        pseudo_collate([data[0], data[1]]), wrapper)
+    assert all(p.dtype == torch.float32 for p in model.parameters())
+    return float(log_vars['loss'])
+
+
+@pytest.mark.parametrize('config', SINGLE_STAGE)
+def test_train_step_in_bf16_matches_fp32(config, tiny_shapes):
+    """Every single-stage embedded detector takes the same step in both
+    precisions: same weights, same batch, total loss within 3%."""
+    fp32 = _train_step(config, tiny_shapes, False)
+    bf16 = _train_step(config, tiny_shapes, True)
+    assert bf16 == pytest.approx(fp32, rel=0.03)
+
+
+@pytest.mark.parametrize('config', TWO_STAGE[:1])
+def test_two_stage_detectors_stay_fp32_on_cpu(config, tiny_shapes):
+    # 'auto' trains them in fp32: the very same loss as plain fp32.
+    assert _train_step(config, tiny_shapes, 'auto') == _train_step(
+        config, tiny_shapes, False)
+    with pytest.raises(RuntimeError, match='cannot train a two-stage '
+                       'detector on a CPU'):
+        _train_step(config, tiny_shapes, True)
+
+
+def test_amp_flag_on_cpu_picks_bf16_or_says_why_not(tiny_shapes):
+    from custom_modules.apis.errors import UserError
+    from custom_modules.apis.train import prepare_train_config
+    if torch.cuda.is_available():
+        pytest.skip('--amp means fp16 on a GPU; this checks the CPU path')
+    kwargs = dict(amp=True, cfg_options=shapes_overrides(tiny_shapes))
+    if native_bf16('cpu'):
+        cfg = prepare_train_config('configs/retinanet_r50_fpn.py', **kwargs)
+        assert cfg.optim_wrapper.type == 'BF16AutocastOptimWrapper'
+        assert cfg.optim_wrapper.enabled is True
+    else:
+        with pytest.raises(UserError, match='needs native bf16'):
+            prepare_train_config('configs/retinanet_r50_fpn.py', **kwargs)
+
+
+def test_amp_flag_refuses_two_stage_on_cpu(tiny_shapes):
+    from custom_modules.apis.errors import UserError
+    from custom_modules.apis.train import prepare_train_config
+    if torch.cuda.is_available():
+        pytest.skip('--amp means fp16 on a GPU; this checks the CPU path')
+    with pytest.raises(UserError, match='RoI stage of FasterRCNN cannot take'):
+        prepare_train_config('configs/faster_rcnn_r50_fpn.py', amp=True,
+                             cfg_options=shapes_overrides(tiny_shapes))

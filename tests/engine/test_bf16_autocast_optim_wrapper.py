@@ -15,7 +15,8 @@ from custom_modules.engine.bf16_autocast_optim_wrapper import (
 
 EMBEDDED = sorted(osp.relpath(p, REPO)
                   for p in glob.glob(osp.join(REPO, 'configs', '*.py')))
-SINGLE_STAGE = [c for c in EMBEDDED if 'rcnn' not in c]
+# The 512 variants are the 300/320 architectures on a larger grid.
+SINGLE_STAGE = [c for c in EMBEDDED if 'rcnn' not in c and '512' not in c]
 TWO_STAGE = [c for c in EMBEDDED if 'rcnn' in c]
 
 
@@ -78,12 +79,15 @@ def test_rejects_a_bad_enabled_value():
 def _train_step(config, tiny_shapes, enabled):
     """Total loss of one training step from seeded weights, and the model."""
     from mmengine.dataset import pseudo_collate
+    from mmengine.runner import set_random_seed
     from mmdet.registry import DATASETS, MODELS
+    # Python, numpy and torch: the pipeline's flips and the RoI samplers
+    # must draw the same in both precisions.
+    set_random_seed(0)
     cfg = load_config(config, shapes_overrides(tiny_shapes))
     cfg.optim_wrapper.type = 'BF16AutocastOptimWrapper'
     cfg.optim_wrapper.enabled = enabled
     import_plugins(cfg)
-    torch.manual_seed(0)
     model = MODELS.build(cfg.model)
     model.init_weights()
     model.train()

@@ -113,14 +113,23 @@ def test_mmcv_without_ops():
                           'make setup')
 
 
-def test_amp_without_gpu_is_refused():
-    pytest.importorskip('torch')
+def test_amp_on_cpu_that_cannot_take_it_is_refused():
+    """On a CPU, --amp means bf16 autocast: refused for a two-stage detector
+    (mmcv's CPU RoI ops are fp32 only) and, for any detector, on a CPU with
+    no native bf16."""
     import torch
+
+    from custom_modules.engine.bf16_autocast_optim_wrapper import native_bf16
     if torch.cuda.is_available():
-        pytest.skip('a GPU is present: --amp is valid here')
-    proc = run_tool(['tools/train.py', 'configs/retinanet_r50_fpn.py',
+        pytest.skip('a GPU is present: --amp is fp16 there')
+    proc = run_tool(['tools/train.py', 'configs/faster_rcnn_r50_fpn.py',
                      '--amp'])
-    assert_one_line_error(proc, '--amp needs a CUDA GPU')
+    assert_one_line_error(proc, '--amp on a CPU means bf16',
+                          'RoI stage of FasterRCNN', 'drop --amp')
+    if not native_bf16('cpu'):
+        proc = run_tool(['tools/train.py', 'configs/retinanet_r50_fpn.py',
+                         '--amp'])
+        assert_one_line_error(proc, 'needs native bf16', 'drop --amp')
 
 
 def test_replacing_a_component_with_delete_is_not_an_unknown_key():

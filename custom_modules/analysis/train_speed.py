@@ -98,6 +98,7 @@ def time_train_interleaved(config: str, variants: Dict[str, dict],
 
 def render_markdown(config: str, rows: List[dict], env: Dict[str, str],
                     command: str, notes: Optional[str] = None) -> str:
+    from custom_modules.apis.benchmark import machine_table
     base = rows[0]['s_median']
     lines = ['# Training speed', '',
              f'Produced by `{command}`: `model.train_step` (forward, '
@@ -105,9 +106,7 @@ def render_markdown(config: str, rows: List[dict], env: Dict[str, str],
              'initial weights, variants taking turns iteration by iteration '
              'in one process; data loading excluded. Config: '
              f'`{config}`.', '',
-             '| machine | ' + ' | '.join(env) + ' |',
-             '|---|' + '---|' * len(env),
-             '| this run | ' + ' | '.join(env.values()) + ' |', '',
+             *machine_table(env), '',
              '| variant | overrides | batch | iters timed | median s/iter '
              f"| mean s/iter | speed-up over {rows[0]['name']} "
              '| loss at first / last iter |',

@@ -161,6 +161,14 @@ def environment() -> Dict[str, str]:
                 mmengine=mmengine.__version__)
 
 
+def machine_table(env: Dict[str, str]) -> List[str]:
+    """The markdown rows that say which machine and versions a table was
+    measured on (every page in docs/ starts with them)."""
+    return ['| machine | ' + ' | '.join(env) + ' |',
+            '|---|' + '---|' * len(env),
+            '| this run | ' + ' | '.join(env.values()) + ' |']
+
+
 def _fmt(v):
     return '–' if v is None else f'{100 * v:.1f}'
 
@@ -177,9 +185,7 @@ def render_markdown(rows: List[dict], env: Dict[str, str],
         'to reproduce or extend. Every config trains from a random init on '
         'the embedded shapes dataset (1000 train / 200 val images), on the '
         'machine below; AP is COCO AP on the val split, in %.', '',
-        '| machine | ' + ' | '.join(env) + ' |',
-        '|---|' + '---|' * len(env),
-        '| this run | ' + ' | '.join(env.values()) + ' |', '',
+        *machine_table(env), '',
         '## Leaderboard', '',
         '| config | iters | AP | AP50 | AP75 | APs | APm | APl | mask AP '
         '| train min | infer ms/img (median) |',
@@ -240,9 +246,7 @@ def render_speed_markdown(results: List[dict], env: Dict[str, str],
              'every config timed in the same process on the same val '
              'images, alternating configs so that machine noise hits all of '
              'them alike.', '',
-             '| machine | ' + ' | '.join(env) + ' |',
-             '|---|' + '---|' * len(env),
-             '| this run | ' + ' | '.join(env.values()) + ' |', '',
+             *machine_table(env), '',
              '| config | weights | images | median ms/img | mean ms/img '
              f"| ratio to {results[0]['name']} |",
              '|---|---|---|---|---|---|']

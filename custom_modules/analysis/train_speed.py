@@ -7,19 +7,21 @@ overrides, starts from the same seeded weights and trains on the same
 batches. The variants take turns iteration by iteration, so a burst of load
 from another process slows all of them alike; the table reports medians.
 """
+import ast
 import copy
 import statistics
 import time
-from typing import Dict, List, Optional
+from typing import Dict, List
 
 import torch
+
+from custom_modules.apis.benchmark import machine_table
 
 
 def parse_variant(text: str):
     """``'bf16:optim_wrapper.enabled=True,train_dataloader.batch_size=4'``
     -> ``('bf16', {...})``. Values are parsed as Python literals where they
     can be (numbers, True/False/None), else kept as strings."""
-    import ast
     name, _, body = text.partition(':')
     if not name:
         raise ValueError(f'variant {text!r} has no name: write NAME:KEY=VALUE'
@@ -80,7 +82,7 @@ def time_train_interleaved(config: str, variants: Dict[str, dict],
             t0 = time.perf_counter()
             log_vars = model.train_step(batches[i], wrapper)
             elapsed = time.perf_counter() - t0
-            losses[name].append(float(log_vars['loss']))
+            losses[name].append(float(log_vars['loss'].detach()))
             if i >= warmup:
                 times[name].append(elapsed)
     rows = []
@@ -97,8 +99,7 @@ def time_train_interleaved(config: str, variants: Dict[str, dict],
 
 
 def render_markdown(config: str, rows: List[dict], env: Dict[str, str],
-                    command: str, notes: Optional[str] = None) -> str:
-    from custom_modules.apis.benchmark import machine_table
+                    command: str) -> str:
     base = rows[0]['s_median']
     lines = ['# Training speed', '',
              f'Produced by `{command}`: `model.train_step` (forward, '
@@ -117,6 +118,4 @@ def render_markdown(config: str, rows: List[dict], env: Dict[str, str],
                      f"{r['iters']} | {r['s_median']:.2f} | "
                      f"{r['s_mean']:.2f} | {base / r['s_median']:.2f} | "
                      f"{r['loss_first']:.3f} / {r['loss_last']:.3f} |")
-    if notes:
-        lines += ['', notes.strip()]
     return '\n'.join(lines) + '\n'

@@ -18,8 +18,14 @@ optim_wrapper = dict(type='BF16AutocastOptimWrapper')
 # Iteration-based checkpoints: every validation is a resume point.
 default_hooks = dict(checkpoint=dict(by_epoch=False, interval=100))
 input_size = 300
+# Batch norm after every convolution of the VGG trunk and of the extra
+# layers: a plain VGG16 from a random init spends its first ~200 iterations
+# near 0 AP (docs/benchmark_notes.md). RefineDet's embedded configs carry the
+# same change, so the two detectors are compared on equal terms.
 model = dict(
     data_preprocessor=dict(std=[58.395, 57.12, 57.375]),
+    backbone=dict(type='NormSSDVGG', norm_cfg=dict(type='BN')),
+    neck=dict(norm_cfg=dict(type='BN')),
     bbox_head=dict(num_classes=6))
 train_pipeline = [
     dict(type='LoadImageFromFile'),

@@ -43,11 +43,19 @@ mmdet's SSD recipes load (``vgg16_caffe-292e1171.pth``, with fc6/fc7 already
 reduced to 1024-channel convolutions) initialises this backbone unchanged.
 Only two modules are swapped in place: pool5 (index 30) and the dilation of
 fc6 (index 31), whose weight shape is the same for any dilation.
+
+Training from scratch
+---------------------
+``norm_cfg`` puts a norm layer after every convolution, conv1_1 to conv6_2,
+exactly as NormSSDVGG does for SSD (see norm_ssd_vgg.py for why and how), so
+the embedded configs give SSD and RefineDet the same trunk conditioning.
 """
 import torch.nn as nn
-from mmdet.models.backbones import SSDVGG
 from mmdet.models.necks.ssd_neck import L2Norm
 from mmdet.registry import MODELS
+from mmengine.model import Sequential
+
+from .norm_ssd_vgg import NormSSDVGG
 
 # Positions of the modules inside SSDVGG(depth=16, with_last_pool=False).
 # These indices are the checkpoint's parameter names, which is why they are
@@ -60,7 +68,7 @@ _FC7_RELU = 34
 
 
 @MODELS.register_module()
-class RefineDetVGG(SSDVGG):
+class RefineDetVGG(NormSSDVGG):
     """VGG16 with atrous fc6/fc7, an extra stride-64 block and two L2Norms.
 
     Args:
@@ -73,6 +81,9 @@ class RefineDetVGG(SSDVGG):
             and conv6_2 (3x3, stride 2).
         l2_norm_scales (tuple[float, float]): Initial per-channel scales of
             the L2Norm on conv4_3 and conv5_3.
+        norm_cfg (dict, optional): Norm layer after every convolution,
+            e.g. ``dict(type='BN')`` to train from scratch. None (the paper)
+            keeps VGG16 without normalisation.
         ceil_mode (bool): Round pooled sizes up. With it every level is
             ``ceil(previous / 2)``, which is what the TCB's 2x up-sampling
             relies on to cover the finer level after cropping.
@@ -90,6 +101,7 @@ class RefineDetVGG(SSDVGG):
                  extra_channels=(256, 512),
                  l2_norm_scales=(10., 8.),
                  ceil_mode=True,
+                 norm_cfg=None,
                  init_cfg=None):
         if depth != 16:
             raise ValueError(
@@ -100,6 +112,7 @@ class RefineDetVGG(SSDVGG):
             ceil_mode=ceil_mode,
             out_indices=(3, 4),
             out_feature_indices=(_CONV4_3_RELU, _CONV5_3_RELU, _FC7_RELU),
+            norm_cfg=norm_cfg,
             init_cfg=init_cfg)
 
         # SSD's 3x3 stride-1 pool5 would leave fc7 at stride 16; RefineDet
@@ -111,12 +124,17 @@ class RefineDetVGG(SSDVGG):
             dilation=fc6_dilation)
 
         conv6_1_channels, conv6_2_channels = extra_channels
-        self.extra = nn.Sequential(
+        # Its own Xavier init on its convolutions only (the paper's init for
+        # layers added to VGG16); a layer filter, unlike a name override,
+        # leaves the norm layers to their constant init.
+        self.extra = Sequential(
             nn.Conv2d(1024, conv6_1_channels, kernel_size=1),
-            nn.ReLU(inplace=True),
+            self.norm_act(conv6_1_channels),
             nn.Conv2d(conv6_1_channels, conv6_2_channels, kernel_size=3,
                       stride=2, padding=1),
-            nn.ReLU(inplace=True))
+            self.norm_act(conv6_2_channels),
+            init_cfg=dict(type='Xavier', distribution='uniform',
+                          layer='Conv2d'))
 
         conv4_3_scale, conv5_3_scale = l2_norm_scales
         self.conv4_3_norm = L2Norm(512, conv4_3_scale)
@@ -130,8 +148,6 @@ class RefineDetVGG(SSDVGG):
         if isinstance(body_init, dict):
             body_init = [body_init]
         self.init_cfg = list(body_init) + [
-            dict(type='Xavier', distribution='uniform',
-                 override=dict(name='extra')),
             dict(type='Constant', val=conv4_3_scale,
                  override=dict(name='conv4_3_norm')),
             dict(type='Constant', val=conv5_3_scale,

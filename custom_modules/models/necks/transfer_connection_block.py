@@ -42,6 +42,7 @@ to the finer map's size before the sum; for the 320/512 inputs of the paper
 testing, for instance -- it keeps the network usable.
 """
 import torch.nn as nn
+from mmcv.cnn import build_norm_layer
 from mmengine.model import BaseModule
 from mmdet.registry import MODELS
 
@@ -50,28 +51,47 @@ def _conv3x3(in_channels, out_channels):
     return nn.Conv2d(in_channels, out_channels, kernel_size=3, padding=1)
 
 
+def _norm(norm_cfg, channels, relu=False):
+    """What follows a convolution: its norm layer (none in the paper's TCB),
+    then optionally a ReLU. One module, so that the convolutions keep the
+    same indices -- and parameter names -- with and without a norm."""
+    layers = []
+    if norm_cfg is not None:
+        layers.append(build_norm_layer(norm_cfg, channels)[1])
+    if relu:
+        layers.append(nn.ReLU(inplace=True))
+    return nn.Sequential(*layers)
+
+
 class _TCBLevel(nn.Module):
     """The TCB of one level; see the module docstring for the diagram."""
 
-    def __init__(self, in_channels, out_channels, receives_top_down):
+    def __init__(self, in_channels, out_channels, receives_top_down,
+                 norm_cfg=None):
         super().__init__()
         self.lateral = nn.Sequential(
             _conv3x3(in_channels, out_channels),
-            nn.ReLU(inplace=True),
-            _conv3x3(out_channels, out_channels))
+            _norm(norm_cfg, out_channels, relu=True),
+            _conv3x3(out_channels, out_channels),
+            _norm(norm_cfg, out_channels))
         self.upsample = nn.ConvTranspose2d(
             out_channels, out_channels, kernel_size=2,
             stride=2) if receives_top_down else None
+        # Normalised like the lateral branch, so that neither summand
+        # dominates the sum by scale alone.
+        self.upsample_norm = _norm(
+            norm_cfg, out_channels) if receives_top_down else None
         self.fuse = nn.Sequential(
             nn.ReLU(inplace=True),
             _conv3x3(out_channels, out_channels),
-            nn.ReLU(inplace=True))
+            _norm(norm_cfg, out_channels, relu=True))
 
     def forward(self, source, coarser=None):
         merged = self.lateral(source)
         if self.upsample is not None:
             height, width = merged.shape[-2:]
-            merged = merged + self.upsample(coarser)[..., :height, :width]
+            up = self.upsample_norm(self.upsample(coarser))
+            merged = merged + up[..., :height, :width]
         return self.fuse(merged)
 
 
@@ -84,6 +104,10 @@ class TransferConnectionBlock(BaseModule):
             first, e.g. ``(512, 512, 1024, 512)`` for RefineDetVGG.
         out_channels (int): Channels of every transferred map (256 in the
             paper).
+        norm_cfg (dict, optional): A norm layer after every convolution and
+            the transposed convolution, e.g. ``dict(type='BN')`` for training
+            from scratch (as NormSSDVGG does for the trunk). None is the
+            paper's TCB.
         init_cfg (dict | list[dict]): Xavier (uniform) for every convolution
             and transposed convolution, as the paper does for all layers it
             adds to VGG16.
@@ -92,6 +116,7 @@ class TransferConnectionBlock(BaseModule):
     def __init__(self,
                  in_channels=(512, 512, 1024, 512),
                  out_channels=256,
+                 norm_cfg=None,
                  init_cfg=dict(
                      type='Xavier',
                      distribution='uniform',
@@ -102,7 +127,8 @@ class TransferConnectionBlock(BaseModule):
         coarsest = len(self.in_channels) - 1
         self.blocks = nn.ModuleList(
             _TCBLevel(channels, out_channels,
-                      receives_top_down=level != coarsest)
+                      receives_top_down=level != coarsest,
+                      norm_cfg=norm_cfg)
             for level, channels in enumerate(self.in_channels))
 
     def forward(self, sources):

@@ -92,3 +92,30 @@ def test_ssd_vgg16_checkpoint_loads_into_the_same_names(tmp_path):
 def test_only_vgg16_is_defined():
     with pytest.raises(ValueError, match='VGG16'):
         RefineDetVGG(depth=19)
+
+
+def test_norm_cfg_puts_a_norm_after_all_17_convolutions():
+    """conv1_1..conv5_3, fc6, fc7 and conv6_1/conv6_2; the extra block keeps
+    its Xavier init, the norms start at weight 1 / bias 0, and every layer
+    keeps the name that a plain RefineDetVGG gives it."""
+    torch.manual_seed(0)
+    model = RefineDetVGG(norm_cfg=dict(type='BN'))
+    model.init_weights()
+    model.train()
+    norms = [m for m in model.modules() if isinstance(m, nn.BatchNorm2d)]
+    assert len(norms) == 17
+    assert [n.num_features for n in norms[-4:]] == [1024, 1024, 256, 512]
+    assert all(n.training for n in norms)
+    assert all(torch.all(n.weight == 1) for n in norms)
+    for conv in (model.extra[0], model.extra[2]):
+        assert isinstance(conv, nn.Conv2d)
+        assert torch.all(conv.bias == 0)
+        fan_in = conv.in_channels * conv.kernel_size[0] * conv.kernel_size[1]
+        fan_out = conv.out_channels * conv.kernel_size[0] * \
+            conv.kernel_size[1]
+        assert conv.weight.abs().max() <= (6 / (fan_in + fan_out))**0.5 + 1e-6
+    plain_names = set(RefineDetVGG().state_dict())
+    assert plain_names <= set(model.state_dict())
+    maps = model(torch.rand(2, 3, 320, 320))
+    assert [tuple(m.shape[-2:]) for m in maps] == [(40, 40), (20, 20),
+                                                    (10, 10), (5, 5)]

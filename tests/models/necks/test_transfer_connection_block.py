@@ -58,3 +58,20 @@ def test_every_level_but_the_coarsest_upsamples_with_a_deconv(tcb):
         assert block.upsample.stride == (2, 2)
         assert torch.all(block.upsample.bias == 0)  # Xavier init, bias 0
     assert tcb.blocks[3].upsample is None
+
+
+def test_norm_cfg_normalises_every_convolution_and_the_upsampling():
+    plain = TransferConnectionBlock(IN_CHANNELS, out_channels=256)
+    normed = TransferConnectionBlock(
+        IN_CHANNELS, out_channels=256, norm_cfg=dict(type='BN'))
+    # Without it, no norm layer: the paper's TCB.
+    assert not any(isinstance(m, nn.BatchNorm2d) for m in plain.modules())
+    norms = [m for m in normed.modules() if isinstance(m, nn.BatchNorm2d)]
+    # Three convolutions per level, plus the three up-samplings.
+    assert len(norms) == 4 * 3 + 3
+    assert set(plain.state_dict()) <= set(normed.state_dict())
+    normed.init_weights()
+    outs = normed(_sources((8, 4, 2, 1), batch_size=2))
+    assert [tuple(o.shape) for o in outs] == [(2, 256, s, s)
+                                              for s in (8, 4, 2, 1)]
+    assert all(o.min() >= 0 for o in outs)

@@ -22,7 +22,12 @@ def parse_variant(text: str):
     """``'bf16:optim_wrapper.enabled=True,train_dataloader.batch_size=4'``
     -> ``('bf16', {...})``. Values are parsed as Python literals where they
     can be (numbers, True/False/None), else kept as strings."""
-    name, _, body = text.partition(':')
+    name, colon, body = text.partition(':')
+    if not colon:
+        # Without the colon, 'fp32' and a mistyped 'optim_wrapper.enabled=0'
+        # would both silently time the unmodified config.
+        raise ValueError(f'variant {text!r} has no colon: write NAME:KEY=VALUE'
+                         ',... (or NAME: for the config as it is)')
     if not name:
         raise ValueError(f'variant {text!r} has no name: write NAME:KEY=VALUE'
                          ',... (or NAME: for the config as it is)')

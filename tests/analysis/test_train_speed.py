@@ -18,6 +18,8 @@ def test_parse_variant():
         parse_variant(':a=1')
     with pytest.raises(ValueError, match="'a' is not KEY=VALUE"):
         parse_variant('v:a')
+    with pytest.raises(ValueError, match="'fp32' has no colon"):
+        parse_variant('fp32')
 
 
 def test_two_variants_timed_on_the_same_batches(tiny_shapes):

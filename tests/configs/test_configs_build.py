@@ -461,6 +461,28 @@ def test_ssd_recipes_use_the_paper_augmentation():
         assert expand.ratio_range == (1, 4)
 
 
+@pytest.mark.parametrize('pair', [('ssd300.py', 'refinedet320.py'),
+                                  ('ssd512.py', 'refinedet512.py')])
+def test_embedded_ssd_and_refinedet_are_normalised_alike(pair):
+    """The RefineDet-vs-SSD comparison is fair only if neither detector gets
+    a better-conditioned network: in both, every convolution of the trunk
+    and of the neck is followed by a BatchNorm, and the paper recipes keep
+    the plain VGG16."""
+    import torch.nn as nn
+    for rel in pair:
+        model = build_model(load(rel))
+        for part in (model.backbone, model.neck):
+            convs = [m for m in part.modules()
+                     if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d))]
+            norms = [m for m in part.modules()
+                     if isinstance(m, nn.BatchNorm2d)]
+            assert convs and len(norms) == len(convs), (rel, type(part))
+    for rel in ('coco/ssd300_coco.py', 'voc/refinedet320_vgg16_voc0712.py'):
+        model = build_model(load(rel))
+        assert not any(
+            isinstance(m, nn.BatchNorm2d) for m in model.modules()), rel
+
+
 def test_retinanet_classifier_starts_at_the_prior():
     """The focal-loss paper's bias init: sigmoid(bias) = 0.01 for every
     anchor, i.e. bias = -log((1 - 0.01) / 0.01)."""

@@ -85,7 +85,8 @@ def last_checkpoint(work_dir: str) -> Optional[str]:
     return path if osp.isfile(path) else None
 
 
-def _build_for_timing(config: str, checkpoint: Optional[str], count: int):
+def _build_for_timing(config: str, checkpoint: Optional[str], count: int,
+                      fuse_conv_bn: bool = False):
     from mmengine.dataset import pseudo_collate
     from mmengine.runner import load_checkpoint
     from mmdet.registry import DATASETS, MODELS
@@ -103,13 +104,18 @@ def _build_for_timing(config: str, checkpoint: Optional[str], count: int):
     dataset = DATASETS.build(cfg.test_dataloader.dataset)
     samples = [pseudo_collate([dataset[i]])
                for i in range(min(count, len(dataset)))]
+    if fuse_conv_bn:
+        from custom_modules.models.utils import fold_batch_norms
+        fold_batch_norms(model, lambda: model.test_step(samples[0]))
     return model, samples
 
 
 def time_inference_interleaved(configs: List[str],
                                checkpoints: List[Optional[str]],
                                num_images: int = 50,
-                               warmup: int = 5) -> List[Dict[str, float]]:
+                               warmup: int = 5,
+                               fuse_conv_bn: bool = False
+                               ) -> List[Dict[str, float]]:
     """Median and mean ms per image of ``model.test_step`` at batch size 1,
     data loading excluded, on the first ``num_images`` val images.
 
@@ -117,9 +123,12 @@ def time_inference_interleaved(configs: List[str],
     burst of load on a shared machine slows every model alike and the
     ratios stay meaningful. With a checkpoint of None a model keeps its
     initialisation: the network costs the same, but untrained scores pass
-    more boxes to NMS, so its time is an upper bound."""
+    more boxes to NMS, so its time is an upper bound. ``fuse_conv_bn``
+    folds every BatchNorm into the convolution before it, in every model
+    alike, as a deployed network would run (models/utils/fold_batch_norm.py).
+    """
     import torch
-    built = [_build_for_timing(c, k, num_images + warmup)
+    built = [_build_for_timing(c, k, num_images + warmup, fuse_conv_bn)
              for c, k in zip(configs, checkpoints)]
     times = [[] for _ in configs]
     n = min(len(samples) for _, samples in built)
@@ -237,7 +246,7 @@ def collect_row(config: str, work_dir: str) -> dict:
 
 
 def render_speed_markdown(results: List[dict], env: Dict[str, str],
-                          command: str) -> str:
+                          command: str, fuse_conv_bn: bool = False) -> str:
     """Inference times measured in one process, with the ratio to the first
     config: the comparison the RefineDet paper makes (40.2 vs 46 FPS)."""
     base = results[0]['ms_median']
@@ -245,7 +254,12 @@ def render_speed_markdown(results: List[dict], env: Dict[str, str],
              f'Produced by `{command}`: batch 1, data loading excluded, '
              'every config timed in the same process on the same val '
              'images, alternating configs so that machine noise hits all of '
-             'them alike.', '',
+             'them alike. ' + (
+                 'Every BatchNorm is folded into the convolution before it '
+                 '(--fuse-conv-bn), as a deployed model runs.'
+                 if fuse_conv_bn else
+                 'BatchNorms run as separate layers (no --fuse-conv-bn).'),
+             '',
              *machine_table(env), '',
              '| config | weights | images | median ms/img | mean ms/img '
              f"| ratio to {results[0]['name']} |",

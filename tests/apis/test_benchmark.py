@@ -103,3 +103,22 @@ def test_parallel_training_splits_the_cores(monkeypatch):
     assert bench.train_configs(jobs, parallel=1) == {'a.py': 0, 'b.py': 1}
     assert max(overlap) == 1
     assert seen == {'a.py': ('w/a', None), 'b.py': ('w/b', None)}
+
+
+def test_timing_with_fuse_conv_bn_runs_a_model_without_batch_norms(
+        tiny_shapes, tmp_path):
+    """--fuse-conv-bn: the model that is timed has every BN of the embedded
+    SSD300 folded away and still predicts."""
+    import torch.nn as nn
+    config = tmp_path / 'ssd300_tiny.py'
+    config.write_text(
+        f"_base_ = '{bench.osp.abspath('configs/ssd300.py')}'\n"
+        f"test_dataloader = dict(dataset=dict(data_root='{tiny_shapes}/'))\n")
+    model, samples = bench._build_for_timing(str(config), None, 1,
+                                             fuse_conv_bn=True)
+    assert not any(isinstance(m, nn.BatchNorm2d) for m in model.modules())
+    assert len(model.test_step(samples[0])[0].pred_instances) > 0
+    md = bench.render_speed_markdown(
+        [dict(name='ssd300', weights='initial', images=1, ms_median=1.,
+              ms_mean=1.)], {'cpu': 'x'}, 'cmd', fuse_conv_bn=True)
+    assert 'Every BatchNorm is folded' in md

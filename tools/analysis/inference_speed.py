@@ -3,6 +3,7 @@ the table (with ratios to the first config) to docs/inference_speed.md.
 
     python tools/analysis/inference_speed.py configs/ssd300.py configs/refinedet320.py
     python tools/analysis/inference_speed.py A.py B.py --checkpoints a.pth b.pth
+    python tools/analysis/inference_speed.py A.py B.py --fuse-conv-bn  # BN folded
 """
 import argparse
 import os
@@ -27,6 +28,9 @@ def main(argv=None):
                    'checkpoint if trained, else its initial weights')
     p.add_argument('--images', type=int, default=50)
     p.add_argument('--out', default='docs/inference_speed.md')
+    p.add_argument('--fuse-conv-bn', action='store_true',
+                   help='fold each BatchNorm into the convolution before it '
+                   '(every model alike), as a deployed detector runs')
     args = p.parse_args(argv)
     if args.checkpoints and len(args.checkpoints) != len(args.configs):
         raise UserError(f'{len(args.configs)} configs but '
@@ -36,15 +40,16 @@ def main(argv=None):
         bench.last_checkpoint(osp.join('work_dirs', 'benchmark',
                                        osp.splitext(osp.basename(c))[0]))
         for c in args.configs]
-    timings = bench.time_inference_interleaved(args.configs, ckpts,
-                                               args.images)
+    timings = bench.time_inference_interleaved(
+        args.configs, ckpts, args.images, fuse_conv_bn=args.fuse_conv_bn)
     results = [dict(name=osp.splitext(osp.basename(c))[0],
                     weights='trained' if k else 'initial', **t)
                for c, k, t in zip(args.configs, ckpts, timings)]
-    cmd = 'python tools/analysis/inference_speed.py ' + ' '.join(args.configs)
+    cmd = 'python tools/analysis/inference_speed.py ' + ' '.join(
+        args.configs) + (' --fuse-conv-bn' if args.fuse_conv_bn else '')
     with open(args.out, 'w') as f:
         f.write(bench.render_speed_markdown(results, bench.environment(),
-                                            cmd))
+                                            cmd, args.fuse_conv_bn))
     for r in results:
         print(f"{r['name']}: {r['ms_median']:.0f} ms/img (median of "
               f"{r['images']})")

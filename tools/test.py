@@ -28,6 +28,9 @@ def parse_args(argv=None):
     p.add_argument('--tta', action='store_true',
                    help="test-time augmentation from the config's tta_model "
                    'and tta_pipeline (e.g. RefineDet+)')
+    p.add_argument('--fuse-conv-bn', action='store_true',
+                   help='fold every BatchNorm into the convolution before '
+                   'it, as a deployed model runs (same AP, fewer layers)')
     p.add_argument('--cfg-options', nargs='+', action=DictAction)
     p.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
                    default='none')
@@ -45,7 +48,7 @@ def main(argv=None):
     metrics = test(args.config, args.checkpoint, work_dir=args.work_dir,
                    out=args.out, show_dir=args.show_dir,
                    cfg_options=args.cfg_options, launcher=args.launcher,
-                   tta=args.tta)
+                   tta=args.tta, fuse_conv_bn=args.fuse_conv_bn)
     print(format_metrics(metrics))
 
 

@@ -31,7 +31,8 @@ def prepare_test_config(config: str, checkpoint: str,
                         out: Optional[str] = None,
                         show_dir: Optional[str] = None,
                         cfg_options: Optional[dict] = None,
-                        launcher: str = 'none', tta: bool = False):
+                        launcher: str = 'none', tta: bool = False,
+                        fuse_conv_bn: bool = False):
     preflight.check_mmcv_ops()
     cfg = load_config(config, cfg_options, work_dir)
     import_plugins(cfg)
@@ -40,6 +41,9 @@ def prepare_test_config(config: str, checkpoint: str,
     cfg.launcher = launcher
     if tta:
         use_test_time_augmentation(cfg)
+    if fuse_conv_bn:
+        cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [
+            dict(type='FuseConvBNHook')]
     if show_dir:
         vis = cfg.default_hooks.visualization
         vis.draw = True

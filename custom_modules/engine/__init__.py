@@ -1,4 +1,5 @@
 from .bf16_autocast_optim_wrapper import BF16AutocastOptimWrapper
+from .fuse_conv_bn_hook import FuseConvBNHook
 from .metrics_recorder_hook import MetricsRecorderHook
 
-__all__ = ['BF16AutocastOptimWrapper', 'MetricsRecorderHook']
+__all__ = ['BF16AutocastOptimWrapper', 'FuseConvBNHook', 'MetricsRecorderHook']

@@ -91,9 +91,13 @@ def _build_for_timing(config: str, checkpoint: Optional[str], count: int,
     from mmengine.runner import load_checkpoint
     from mmdet.registry import DATASETS, MODELS
 
+    from . import preflight
     from .config import import_plugins, load_config
     cfg = load_config(config)
     import_plugins(cfg)
+    # COCO/VOC configs: one line saying where the data goes, not a
+    # FileNotFoundError from deep inside the dataset class.
+    preflight.check_datasets(cfg, ['test_dataloader'])
     model = MODELS.build(cfg.model)
     if checkpoint:
         load_checkpoint(model, checkpoint, map_location='cpu',

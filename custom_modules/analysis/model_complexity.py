@@ -98,7 +98,11 @@ def measure_config(config: str, checkpoint=None) -> dict:
     from custom_modules.apis.benchmark import _build_for_timing
     model, samples = _build_for_timing(config, checkpoint, 1)
     rows = layer_macs(model, lambda: model.test_step(samples[0]))
-    shape = tuple(samples[0]['inputs'][0].shape)
+    # The shape the network sees: after resizing and the data
+    # preprocessor's padding to its size divisor.
+    with torch.no_grad():
+        shape = tuple(model.data_preprocessor(samples[0], False)['inputs']
+                      .shape[1:])
     return dict(config=config, input_shape=shape, layers=rows,
                 weights='trained' if checkpoint else 'initial',
                 components=group_macs(rows, 1),
@@ -117,13 +121,14 @@ def render_markdown(results: List[dict], env: Dict[str, str],
              f'Produced by `{command}`: multiply-accumulates of every '
              'convolution, transposed convolution and linear layer on one '
              'forward pass in test mode, on the first val image after the '
-             "config's test pipeline (custom_modules/analysis/"
+             "config's test pipeline and the padding of its data "
+             'preprocessor (custom_modules/analysis/'
              'model_complexity.py explains what is counted and why). '
              'G = 10^9. A two-stage detector\'s RoI head is counted for the '
              'proposals that survive its RPN, so it depends on the weights: '
              '"trained" is the config\'s benchmark checkpoint.', '',
              *machine_table(env), '',
-             '| config | weights | input (C, H, W) | GMACs | ratio to '
+             '| config | weights | padded input (C, H, W) | GMACs | ratio to '
              f"{_name(results[0]['config'])} | params (M) |",
              '|---|---|---|---|---|---|']
     for r in results:

@@ -158,7 +158,7 @@ def test_recipe_metric_matches_the_dataset(rel):
 @pytest.mark.parametrize('rel', RECIPES)
 def test_recipe_resnet_is_frozen_as_in_the_zoo(rel):
     backbone = load(rel).model.backbone
-    if backbone.type != 'ResNet':
+    if backbone.type not in ('ResNet', 'RefineDetResNet'):
         pytest.skip('not a ResNet backbone')
     assert backbone.frozen_stages == 1
     # BN statistics frozen; the zoo's torchvision-style R-50 recipes still
@@ -418,6 +418,11 @@ REFERENCE_NUMBERS = {
     'voc/retinanet_r50_fpn_1x_voc0712.py': ['79.2'],
     'voc/ssd300_voc0712.py': ['76.5'],
     'voc/ssd512_voc0712.py': ['79.5'],
+    # RefineDet: the paper's VOC2007 test mAP and COCO test-dev AP.
+    'voc/refinedet320_vgg16_voc0712.py': ['80.0'],
+    'voc/refinedet512_vgg16_voc0712.py': ['81.8'],
+    'coco/refinedet512_vgg16_coco.py': ['33.0'],
+    'coco/refinedet512_r101_coco.py': ['36.4'],
 }
 
 

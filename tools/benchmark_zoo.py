@@ -24,7 +24,9 @@ def parse_args(argv=None):
                                 formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument('--configs', nargs='+',
                    default=sorted(glob.glob(osp.join(bench.REPO, 'configs',
-                                                     '*.py'))))
+                                                     '*.py'))),
+                   help='configs to train and time (default: every '
+                   'top-level config); the page always lists all of them')
     p.add_argument('--root', default='work_dirs/benchmark')
     p.add_argument('--out', default='docs/benchmarks.md')
     p.add_argument('--notes', default='docs/benchmark_notes.md',
@@ -66,7 +68,9 @@ def main(argv=None):
                           'w') as f:
                     json.dump(timing, f)
                 print(f'[benchmark] {c}: {timing["ms_median"]:.0f} ms/img')
-    rows = [bench.collect_row(c, work[c]) for c in configs]
+    shown = bench.leaderboard_configs(configs)
+    rows = [bench.collect_row(c, work.get(c) or osp.join(
+        args.root, osp.splitext(osp.basename(c))[0])) for c in shown]
     notes = None
     if args.notes and osp.isfile(args.notes):
         with open(args.notes) as f:

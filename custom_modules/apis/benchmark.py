@@ -7,6 +7,7 @@ are skipped, and an interrupted one continues from its last checkpoint.
 Inference is timed afterwards for all configs in one process, on the same
 images at batch size 1, so the ms/img column compares like with like.
 """
+import glob
 import json
 import os
 import os.path as osp
@@ -231,6 +232,18 @@ def render_markdown(rows: List[dict], env: Dict[str, str],
     if notes:
         lines += ['', notes.strip()]
     return '\n'.join(lines) + '\n'
+
+
+def leaderboard_configs(selected: List[str], repo: str = None) -> List[str]:
+    """The configs that the page lists: every top-level config of the repo,
+    plus any selected from elsewhere. ``--configs`` picks what to train, not
+    what to show, so that training two configs does not erase the rows of
+    the others (their numbers are re-read from their work dirs)."""
+    repo = repo or REPO
+    every = [osp.relpath(c, repo) for c in
+             glob.glob(osp.join(repo, 'configs', '*.py'))]
+    return sorted(set(every) | set(selected),
+                  key=lambda c: (osp.basename(c), c))
 
 
 def collect_row(config: str, work_dir: str) -> dict:

@@ -122,3 +122,34 @@ def test_timing_with_fuse_conv_bn_runs_a_model_without_batch_norms(
         [dict(name='ssd300', weights='initial', images=1, ms_median=1.,
               ms_mean=1.)], {'cpu': 'x'}, 'cmd', fuse_conv_bn=True)
     assert 'Every BatchNorm is folded' in md
+
+
+def test_leaderboard_lists_every_top_level_config(tmp_path):
+    (tmp_path / 'configs').mkdir()
+    for name in ('b.py', 'a.py'):
+        (tmp_path / 'configs' / name).write_text('')
+    shown = bench.leaderboard_configs(['configs/b.py', 'elsewhere/c.py'],
+                                      repo=str(tmp_path))
+    assert shown == ['configs/a.py', 'configs/b.py', 'elsewhere/c.py']
+
+
+def test_training_some_configs_keeps_the_rows_of_the_others(tmp_path):
+    """The bug this guards: `--configs A B` used to rewrite the page with
+    only A and B."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        'benchmark_zoo', f'{bench.REPO}/tools/benchmark_zoo.py')
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    write_run(tmp_path / 'runs' / 'ssd300', [
+        {'iter': 400, 'train_seconds': 600.0, 'coco/bbox_mAP': 0.351}])
+    write_run(tmp_path / 'runs' / 'retinanet_r50_fpn', [
+        {'iter': 1000, 'train_seconds': 936.0, 'coco/bbox_mAP': 0.396}])
+    out = tmp_path / 'page.md'
+    tool.main(['--table-only', '--configs', 'configs/ssd300.py',
+               '--root', str(tmp_path / 'runs'), '--out', str(out),
+               '--notes', ''])
+    page = out.read_text()
+    assert '| ssd300 | 400/400 | 35.1 |' in page
+    assert '| retinanet_r50_fpn | 1000/1000 | 39.6 |' in page
+    assert '| cascade_rcnn_r50_fpn | –/' in page

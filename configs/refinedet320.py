@@ -16,6 +16,8 @@ _base_ = [
 # elsewhere: about twice the steps per minute on a CPU with AVX512-BF16
 # (custom_modules/engine/bf16_autocast_optim_wrapper.py, docs/train_speed.md).
 optim_wrapper = dict(type='BF16AutocastOptimWrapper')
+# Iteration-based checkpoints: every validation is a resume point.
+default_hooks = dict(checkpoint=dict(by_epoch=False, interval=100))
 input_size = 320
 # Batch norm after every convolution of the VGG trunk, conv6 and the TCBs:
 # a plain VGG16 from a random init spends its first ~200 iterations near

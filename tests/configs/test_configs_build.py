@@ -466,6 +466,24 @@ def test_ssd_recipes_use_the_paper_augmentation():
         assert expand.ratio_range == (1, 4)
 
 
+EMBEDDED = [c for c in ALL_CONFIGS if '/' not in c]
+
+
+@pytest.mark.parametrize('rel', EMBEDDED)
+def test_embedded_run_can_resume_at_every_validation(rel):
+    """An iteration-based run whose checkpoint hook counts epochs saves once,
+    at the end (``epoch_1.pth``), so an interrupted benchmark run would start
+    over. refinedet320/512 did until this test."""
+    cfg = load(rel)
+    assert cfg.train_cfg.type == 'IterBasedTrainLoop'
+    ckpt = cfg.default_hooks.checkpoint
+    assert ckpt.get('by_epoch', True) is False, (
+        f'{rel}: set default_hooks.checkpoint.by_epoch=False')
+    assert cfg.train_cfg.val_interval % ckpt.interval == 0, (
+        f'{rel}: checkpoint interval {ckpt.interval} does not divide '
+        f'val_interval {cfg.train_cfg.val_interval}')
+
+
 @pytest.mark.parametrize('pair', [('ssd300.py', 'refinedet320.py'),
                                   ('ssd512.py', 'refinedet512.py')])
 def test_embedded_ssd_and_refinedet_are_normalised_alike(pair):

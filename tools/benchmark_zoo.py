@@ -7,7 +7,6 @@ continues where it stopped. Hours of CPU: run it in the background.
     python tools/benchmark_zoo.py --table-only      # re-render from work dirs
 """
 import argparse
-import glob
 import json
 import os
 import os.path as osp
@@ -23,8 +22,7 @@ def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument('--configs', nargs='+',
-                   default=sorted(glob.glob(osp.join(bench.REPO, 'configs',
-                                                     '*.py'))),
+                   default=bench.top_level_configs(),
                    help='configs to train and time (default: every '
                    'top-level config); the page always lists all of them')
     p.add_argument('--root', default='work_dirs/benchmark')
@@ -49,7 +47,7 @@ def main(argv=None):
     configs = [osp.relpath(c, bench.REPO) if osp.isabs(c) else c
                for c in args.configs]
     work = {c: osp.join(args.root, osp.splitext(osp.basename(c))[0])
-            for c in configs}
+            for c in bench.leaderboard_configs(configs)}
     if not (args.table_only or args.no_train):
         todo = {}
         for c in configs:
@@ -68,9 +66,7 @@ def main(argv=None):
                           'w') as f:
                     json.dump(timing, f)
                 print(f'[benchmark] {c}: {timing["ms_median"]:.0f} ms/img')
-    shown = bench.leaderboard_configs(configs)
-    rows = [bench.collect_row(c, work.get(c) or osp.join(
-        args.root, osp.splitext(osp.basename(c))[0])) for c in shown]
+    rows = [bench.collect_row(c, w) for c, w in work.items()]
     notes = None
     if args.notes and osp.isfile(args.notes):
         with open(args.notes) as f:

@@ -98,14 +98,14 @@ def head_with_anchors(model_cfg) -> Tuple[str, dict]:
 def positive_iou_of(cfg) -> Optional[float]:
     """The assigner's positive threshold, where the config names one."""
     train_cfg = cfg.model.get('train_cfg') or {}
-    for path in (('assigner',), ('rpn', 'assigner'), ('arm', 'assigner')):
-        node = train_cfg
-        for key in path:
-            node = node.get(key) if hasattr(node, 'get') else None
-            if node is None:
-                break
-        if node is not None and 'pos_iou_thr' in node:
-            return float(node['pos_iou_thr'])
+    # One-stage heads keep their assigner at the top of train_cfg, an
+    # R-CNN's anchors are matched by its RPN's, and RefineDet's raw anchors
+    # by the ARM loss's own assigner.
+    arm_loss = (cfg.model.get('bbox_head') or {}).get('loss_arm') or {}
+    for owner in (train_cfg, train_cfg.get('rpn') or {}, arm_loss):
+        assigner = owner.get('assigner') or {}
+        if 'pos_iou_thr' in assigner:
+            return float(assigner['pos_iou_thr'])
     return None
 
 
@@ -126,13 +126,19 @@ def measure_config(config: str, pos_iou: Optional[float] = None,
     head, gen_cfg = head_with_anchors(cfg.model)
     generator = TASK_UTILS.build(gen_cfg)
     if pos_iou is None:
-        pos_iou = positive_iou_of(cfg)
-    if pos_iou is None:
-        pos_iou = 0.5
+        pos_iou = positive_iou_of(cfg) or 0.5
     divisor = cfg.model.get('data_preprocessor', {}).get(
         'pad_size_divisor', 1) or 1
     dataset = DATASETS.build(cfg.test_dataloader.dataset)
-    coco = COCO(dataset.ann_file) if hasattr(dataset, 'ann_file') else None
+    if not str(getattr(dataset, 'ann_file', '')).endswith('.json'):
+        from custom_modules.apis.errors import UserError
+        raise UserError(
+            f'{config}: anchor_coverage reads COCO-format (.json) '
+            'annotations for the objects\' areas; this test split is '
+            f"{type(dataset).__name__}. Use a COCO or shapes config")
+    # The dataset parses its annotations but drops the COCO object (and the
+    # area field COCOeval buckets by), so they are read once more here.
+    coco = COCO(dataset.ann_file)
     best_all, pos_all, areas = [], [], []
     anchor_cache: Dict[Tuple[int, int], torch.Tensor] = {}
     n = len(dataset) if max_images is None else min(max_images, len(dataset))

@@ -234,15 +234,19 @@ def render_markdown(rows: List[dict], env: Dict[str, str],
     return '\n'.join(lines) + '\n'
 
 
+def top_level_configs(repo: str = None) -> List[str]:
+    """The embedded configs, configs/*.py, relative to the repo root."""
+    repo = repo or REPO
+    return sorted(osp.relpath(c, repo) for c in
+                  glob.glob(osp.join(repo, 'configs', '*.py')))
+
+
 def leaderboard_configs(selected: List[str], repo: str = None) -> List[str]:
     """The configs that the page lists: every top-level config of the repo,
     plus any selected from elsewhere. ``--configs`` picks what to train, not
     what to show, so that training two configs does not erase the rows of
     the others (their numbers are re-read from their work dirs)."""
-    repo = repo or REPO
-    every = [osp.relpath(c, repo) for c in
-             glob.glob(osp.join(repo, 'configs', '*.py'))]
-    return sorted(set(every) | set(selected),
+    return sorted(set(top_level_configs(repo)) | set(selected),
                   key=lambda c: (osp.basename(c), c))
 
 

@@ -78,6 +78,10 @@ def test_positive_threshold_is_the_assigners():
     assert ac.positive_iou_of(ssd) == 0.5
     assert ac.positive_iou_of(faster) == 0.7
     assert ac.head_with_anchors(faster.model)[0] == 'rpn_head'
+    refinedet = Config.fromfile(f'{REPO}/configs/refinedet320.py')
+    refinedet.merge_from_dict(
+        {'model.bbox_head.loss_arm.assigner.pos_iou_thr': 0.6})
+    assert ac.positive_iou_of(refinedet) == 0.6
 
 
 def test_anchor_free_model_is_refused_with_its_type():

@@ -85,4 +85,8 @@ model = dict(
         score_thr=0.01,
         nms=dict(type='nms', iou_threshold=0.45),
         min_bbox_size=0,
-        max_per_img=200))
+        max_per_img=200,
+        # The paper's two decodings (anchor -> ARM -> ODM). False boxes the
+        # ODM's scores with the ARM-refined anchors: an ablation of the
+        # second regression (docs/refinedet_cascade.md).
+        odm_regression=True))

@@ -87,7 +87,9 @@ class RefineDetHead(BaseDenseHead):
         train_cfg (dict, optional): Unused; the matching rules live in the
             loss configs. Kept for mmdet's detector interface.
         test_cfg (dict): ``nms_pre``, ``score_thr``, ``nms``,
-            ``max_per_img``, ``min_bbox_size``.
+            ``max_per_img``, ``min_bbox_size``; and ``odm_regression``
+            (default True): False keeps the ODM's scores but boxes them with
+            the ARM-refined anchors, an ablation of the second regression.
         init_cfg (dict | list[dict], optional): Initialisation; the ARM and
             ODM bring their own (Xavier).
     """
@@ -322,8 +324,13 @@ class RefineDetHead(BaseDenseHead):
                  offsets=odm_offsets[kept]))
 
         # Second decoding: refined anchor -> box, clipped to the image.
+        offsets = candidates['offsets']
+        if not cfg.get('odm_regression', True):
+            # Ablation: the ARM's boxes scored by the ODM, to measure what
+            # the second regression adds (docs/benchmark_notes.md).
+            offsets = torch.zeros_like(offsets)
         bboxes = self.bbox_coder.decode(
-            candidates['refined_anchors'], candidates['offsets'],
+            candidates['refined_anchors'], offsets,
             max_shape=img_meta['img_shape'])
         results = InstanceData(bboxes=bboxes, scores=scores, labels=labels)
         return self._bbox_post_process(

@@ -224,6 +224,30 @@ def test_predict_respects_nms_pre_and_max_per_img():
     assert torch.allclose(rescaled[0].bboxes, before_nms[0].bboxes / 2)
 
 
+def test_odm_regression_ablation_boxes_with_the_refined_anchors():
+    """test_cfg.odm_regression=False keeps the ODM's scores and labels but
+    puts them on the ARM-refined anchors: the second decoding is skipped,
+    nothing else changes."""
+    base = dict(num_classes=3, nms_pre=20, score_thr=0., min_bbox_size=0,
+                nms=dict(type='nms', iou_threshold=0.45), max_per_img=20)
+    torch.manual_seed(1)
+    args = (_level_maps(2), _level_maps(4, fill=0.), _level_maps(4),
+            _level_maps(4))
+    metas = [dict(img_shape=(IMAGE, IMAGE), scale_factor=(1., 1.))]
+    both = _head(**base).predict_by_feat(*args, batch_img_metas=metas,
+                                         with_nms=False)[0]
+    arm_only = _head(**base, odm_regression=False).predict_by_feat(
+        *args, batch_img_metas=metas, with_nms=False)[0]
+    assert torch.equal(both.scores, arm_only.scores)
+    assert torch.equal(both.labels, arm_only.labels)
+    # Zero ARM offsets: the refined anchors are the tiled anchors, so the
+    # ablated boxes are tiled anchors (clipped) and the real ones are not.
+    anchors = _head().anchors([(c, c) for c in CELLS], 'cpu').clamp(0, IMAGE)
+    gap = (arm_only.bboxes[:, None] - anchors[None]).abs().amax(-1)
+    assert gap.amin(-1).max() < 1e-4
+    assert not torch.allclose(both.bboxes, arm_only.bboxes)
+
+
 def test_head_predicts_without_a_loss_cls_attribute():
     """mmdet #11780: the base class's inference reads self.loss_cls. This
     head has none and must not need it."""

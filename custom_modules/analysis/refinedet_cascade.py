@@ -111,11 +111,10 @@ def image_stats(anchors: torch.Tensor, refined: torch.Tensor,
         at each step (``iou_anchor``, ``iou_arm``, ``iou_odm``) and whether
         the filter removed it (``pos_filtered``); the same IoUs for each
         object's first choice (``top_iou_*``, ``top_area``); per object the
-        number of
-        ARM positives, of ODM positives (refined anchors at ``pos_iou``
-        that survive the filter), and whether the filter removed every one
-        of its ARM positives (``object_lost``); and the image's counts of
-        background anchors and of those filtered.
+        number of ARM positives, of ODM positives (refined anchors at IoU >=
+        ``pos_iou`` with it that survive the filter), and whether the
+        filter removed every one of its ARM positives (``object_lost``);
+        and the image's counts of background anchors and of those filtered.
     """
     positive, owner = arm_positives(anchors, gt, pos_iou)
     filtered = background_probability >= negative_anchor_thr

@@ -30,19 +30,19 @@ The numbers come from the model's own modules (``RefineDetHead.forward``,
 ``refine_anchors`` and the shared box coder), on the config's test pipeline,
 so they describe the model that ``tools/test.py`` evaluates.
 """
-import math
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional
 
 import torch
+
+from custom_modules.analysis.box_steps import (SIZES, aligned_iou,
+                                               gt_in_input_pixels, iou_matrix,
+                                               merge, pct, size_of, step_rows,
+                                               step_table)
 
 # The steps, in order: (key, label in the report).
 STEPS = (('anchor', 'tiled anchor'), ('arm', 'after the ARM'),
          ('odm', 'after the ODM'))
 IOU_LEVELS = (0.5, 0.7, 0.9)
-# COCO's area buckets; the area of a box in the network's input pixels is
-# converted back to the original image's pixels before bucketing.
-SIZES = (('small', 0, 32 ** 2), ('medium', 32 ** 2, 96 ** 2),
-         ('large', 96 ** 2, math.inf))
 
 
 def arm_positives(anchors: torch.Tensor, gt: torch.Tensor,
@@ -58,7 +58,7 @@ def arm_positives(anchors: torch.Tensor, gt: torch.Tensor,
     if len(gt) == 0:
         empty = torch.zeros(0, dtype=torch.long)
         return empty, empty
-    iou = pairwise_iou_matrix(gt, anchors)       # (objects, anchors)
+    iou = iou_matrix(gt, anchors)       # (objects, anchors)
     best_iou, assigned = iou.max(dim=0)
     assigned = torch.where(best_iou >= pos_iou, assigned,
                            torch.full_like(assigned, -1))
@@ -66,21 +66,6 @@ def arm_positives(anchors: torch.Tensor, gt: torch.Tensor,
     assigned[iou.argmax(dim=1)] = torch.arange(len(gt))
     positive = torch.nonzero(assigned >= 0)[:, 0]
     return positive, assigned[positive]
-
-
-def pairwise_iou_matrix(boxes_a: torch.Tensor,
-                        boxes_b: torch.Tensor) -> torch.Tensor:
-    """IoU of every box of ``boxes_a`` with every box of ``boxes_b``."""
-    from mmdet.structures.bbox import bbox_overlaps
-    if len(boxes_a) == 0 or len(boxes_b) == 0:
-        return torch.zeros(len(boxes_a), len(boxes_b))
-    return bbox_overlaps(boxes_a, boxes_b)
-
-
-def pairwise_iou(boxes: torch.Tensor, gt: torch.Tensor) -> torch.Tensor:
-    """IoU of ``boxes[i]`` with ``gt[i]``."""
-    from mmdet.structures.bbox import bbox_overlaps
-    return bbox_overlaps(boxes, gt, is_aligned=True)
 
 
 def image_stats(anchors: torch.Tensor, refined: torch.Tensor,
@@ -119,9 +104,9 @@ def image_stats(anchors: torch.Tensor, refined: torch.Tensor,
     positive, owner = arm_positives(anchors, gt, pos_iou)
     filtered = background_probability >= negative_anchor_thr
     out = dict(pos_area=gt_area[owner].tolist(),
-               iou_anchor=pairwise_iou(anchors[positive], gt[owner]).tolist(),
-               iou_arm=pairwise_iou(refined[positive], gt[owner]).tolist(),
-               iou_odm=pairwise_iou(final[positive], gt[owner]).tolist(),
+               iou_anchor=aligned_iou(anchors[positive], gt[owner]).tolist(),
+               iou_arm=aligned_iou(refined[positive], gt[owner]).tolist(),
+               iou_odm=aligned_iou(final[positive], gt[owner]).tolist(),
                pos_filtered=filtered[positive].tolist())
     is_positive = torch.zeros(len(anchors), dtype=torch.bool)
     is_positive[positive] = True
@@ -133,7 +118,7 @@ def image_stats(anchors: torch.Tensor, refined: torch.Tensor,
     # The ODM's positives are counted without the forced best-anchor rule,
     # which would give every object a match even from a useless ARM.
     survivors = refined[~filtered]
-    out['odm_positives'] = (pairwise_iou_matrix(gt, survivors) >= pos_iou
+    out['odm_positives'] = (iou_matrix(gt, survivors) >= pos_iou
                             ).sum(dim=1).tolist()
     lost = torch.ones(len(gt), dtype=torch.bool)
     lost[owner[~filtered[positive]]] = False
@@ -153,7 +138,7 @@ def first_choices(anchors, refined, final, survives, gt, gt_area,
                top_iou_odm=[])
     if len(gt) == 0 or not bool(survives.any()):
         return out
-    iou = pairwise_iou_matrix(gt, refined)       # (objects, anchors)
+    iou = iou_matrix(gt, refined)       # (objects, anchors)
     best_iou, best_obj = iou.max(dim=0)
     for g in range(len(gt)):
         mine = survives & (best_obj == g) & (best_iou >= pos_iou)
@@ -165,53 +150,21 @@ def first_choices(anchors, refined, final, survives, gt, gt_area,
         for key, boxes in (('anchor', anchors), ('arm', refined),
                            ('odm', final)):
             out[f'top_iou_{key}'].append(
-                float(pairwise_iou(boxes[n:n + 1], gt[g:g + 1])[0]))
+                float(aligned_iou(boxes[n:n + 1], gt[g:g + 1])[0]))
     return out
-
-
-def merge(per_image: Sequence[Dict[str, list]]) -> Dict[str, list]:
-    merged: Dict[str, list] = {}
-    for stats in per_image:
-        for k, v in stats.items():
-            merged.setdefault(k, []).extend(v)
-    return merged
-
-
-def _bucket(area: float) -> str:
-    return next(name for name, lo, hi in SIZES if lo <= area < hi)
-
-
-def step_rows(stats: Dict[str, list], prefix: str,
-              areas: Sequence[float]) -> List[Dict]:
-    """One row per step: mean IoU (overall and by size) and the share at
-    each IoU level, of the boxes ``stats[prefix + step]``."""
-    rows = []
-    for key, label in STEPS:
-        ious = stats[prefix + key]
-        n = len(ious)
-        row = dict(step=label, boxes=n,
-                   mean_iou=sum(ious) / n if n else float('nan'))
-        for t in IOU_LEVELS:
-            row[f'share_{t:g}'] = (sum(i >= t for i in ious) / n
-                                   if n else float('nan'))
-        for size, _, _ in SIZES:
-            sel = [i for i, a in zip(ious, areas) if _bucket(a) == size]
-            row[f'mean_iou_{size}'] = (sum(sel) / len(sel) if sel
-                                       else float('nan'))
-        rows.append(row)
-    return rows
 
 
 def summarise(stats: Dict[str, list]) -> Dict:
     """The report's numbers from merged :func:`image_stats` lists."""
     n_pos = len(stats['iou_anchor'])
-    steps = step_rows(stats, 'iou_', stats['pos_area'])
-    first = (step_rows(stats, 'top_iou_', stats['top_area'])
+    steps = step_rows(stats, 'iou_', stats['pos_area'], STEPS, IOU_LEVELS)
+    first = (step_rows(stats, 'top_iou_', stats['top_area'], STEPS,
+                       IOU_LEVELS)
              if stats.get('top_area') else [])
     objects = []
     for size, _, _ in (*SIZES, ('all', 0, 0)):
         idx = [i for i, a in enumerate(stats['obj_area'])
-               if size == 'all' or _bucket(a) == size]
+               if size == 'all' or size_of(a) == size]
         if not idx:
             objects.append(dict(size=size, objects=0))
             continue
@@ -255,17 +208,12 @@ def cascade_outputs(model, batch) -> List[Dict[str, torch.Tensor]]:
         background = head.arm_background_probability(arm_obj)
     results = []
     for i, sample in enumerate(data['data_samples']):
-        # The test pipeline loads the boxes after the resize (mmdet's
-        # convention: evaluation is in original pixels), so scale them here.
         sx, sy = sample.metainfo['scale_factor']
-        scale = torch.tensor([sx, sy, sx, sy])
-        gt = sample.gt_instances.bboxes
-        gt = getattr(gt, 'tensor', gt).float().cpu() * scale
         results.append(dict(anchors=anchors.cpu(), refined=refined[i].cpu(),
                             final=final[i].cpu(),
                             background=background[i].float().cpu(),
                             class_probability=class_probability[i].cpu(),
-                            gt=gt,
+                            gt=gt_in_input_pixels(sample),
                             labels=sample.gt_instances.labels.cpu(),
                             img_path=sample.metainfo.get('img_path'),
                             img_shape=sample.metainfo['img_shape'],
@@ -338,36 +286,20 @@ def render_markdown(summary: Dict, env: Dict[str, str], cmd: str,
                     title: str, image: Optional[str] = None) -> str:
     from custom_modules.apis.benchmark import machine_table
 
-    def pct(v):
-        return '–' if v != v else f'{100 * v:.1f}'
-
-    def iou(v):
-        return '–' if v != v else f'{v:.3f}'
     s = summary
     lines = [f'# Inside the cascade: {title}', '',
              f'Produced by `{cmd}` on {s["images"]} val images '
              '(custom_modules/analysis/refinedet_cascade.py says what each '
              'number means). Rerun it to reproduce.', '']
     lines += machine_table(env)
-    header = ('| step | mean IoU with its object | small | medium | large | '
-              + ' | '.join(f'% at IoU >= {t:g}' for t in IOU_LEVELS) + ' |')
-    rule = '|---' * (5 + len(IOU_LEVELS)) + '|'
-
-    def step_table(rows):
-        return [header, rule] + [
-            f"| {r['step']} | {iou(r['mean_iou'])} | "
-            f"{iou(r['mean_iou_small'])} | {iou(r['mean_iou_medium'])} | "
-            f"{iou(r['mean_iou_large'])} | "
-            + ' | '.join(pct(r[f'share_{t:g}']) for t in IOU_LEVELS) + ' |'
-            for r in rows]
     lines += ['', f'## All {s["positives"]} positive anchors of the ARM, '
               'followed through the cascade', '']
-    lines += step_table(s['steps'])
+    lines += step_table(s['steps'], IOU_LEVELS)
     if s['first_choices']:
         lines += ['', '## Each object\'s first choice: its ODM positive '
                   f'with the highest score for its class '
                   f'({s["first_choices"][0]["boxes"]} objects)', '']
-        lines += step_table(s['first_choices'])
+        lines += step_table(s['first_choices'], IOU_LEVELS)
     lines += ['', '## Positives per object: ARM (tiled anchors) and ODM '
               '(refined anchors that survive the filter)', '',
               '| size | objects | ARM positives | ODM positives | '

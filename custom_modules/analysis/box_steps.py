@@ -1,0 +1,99 @@
+"""Following boxes through a detector's refinement steps.
+
+Two detectors here refine a box more than once: RefineDet (tiled anchor ->
+ARM -> ODM) and Cascade R-CNN (proposal -> stage 1 -> 2 -> 3). The question
+asked of both is the same: take a fixed set of boxes, apply each step, and
+measure each box's IoU with *its* object after every step. If a step helps,
+the mean IoU rises and, more tellingly, the share of boxes above the high
+IoU levels (the part of COCO's AP that AP50 ignores) rises. This module
+holds that bookkeeping; ``refinedet_cascade`` and ``cascade_stages`` supply
+the boxes.
+"""
+import math
+from typing import Dict, List, Sequence, Tuple
+
+import torch
+
+# COCO's area buckets (on the original image's pixels, as COCOeval buckets).
+SIZES = (('small', 0, 32 ** 2), ('medium', 32 ** 2, 96 ** 2),
+         ('large', 96 ** 2, math.inf))
+
+
+def iou_matrix(boxes_a: torch.Tensor, boxes_b: torch.Tensor) -> torch.Tensor:
+    """IoU of every box of ``boxes_a`` with every box of ``boxes_b``."""
+    from mmdet.structures.bbox import bbox_overlaps
+    if len(boxes_a) == 0 or len(boxes_b) == 0:
+        return torch.zeros(len(boxes_a), len(boxes_b))
+    return bbox_overlaps(boxes_a, boxes_b)
+
+
+def aligned_iou(boxes: torch.Tensor, gt: torch.Tensor) -> torch.Tensor:
+    """IoU of ``boxes[i]`` with ``gt[i]``."""
+    from mmdet.structures.bbox import bbox_overlaps
+    return bbox_overlaps(boxes, gt, is_aligned=True)
+
+
+def size_of(area: float) -> str:
+    return next(name for name, lo, hi in SIZES if lo <= area < hi)
+
+
+def step_rows(stats: Dict[str, list], prefix: str, areas: Sequence[float],
+              steps: Sequence[Tuple[str, str]],
+              iou_levels: Sequence[float]) -> List[Dict]:
+    """One row per step: mean IoU (overall and by COCO size) and the share
+    at each IoU level, of the IoUs ``stats[prefix + step_key]``; ``areas``
+    are their objects' areas, in the same order."""
+    rows = []
+    for key, label in steps:
+        ious = stats[prefix + key]
+        n = len(ious)
+        row = dict(step=label, boxes=n,
+                   mean_iou=sum(ious) / n if n else float('nan'))
+        for t in iou_levels:
+            row[f'share_{t:g}'] = (sum(i >= t for i in ious) / n
+                                   if n else float('nan'))
+        for size, _, _ in SIZES:
+            sel = [i for i, a in zip(ious, areas) if size_of(a) == size]
+            row[f'mean_iou_{size}'] = (sum(sel) / len(sel) if sel
+                                       else float('nan'))
+        rows.append(row)
+    return rows
+
+
+def pct(v: float) -> str:
+    return '–' if v != v else f'{100 * v:.1f}'
+
+
+def step_table(rows: List[Dict], iou_levels: Sequence[float]) -> List[str]:
+    """Markdown lines of :func:`step_rows`' rows."""
+    def iou(v):
+        return '–' if v != v else f'{v:.3f}'
+    lines = ['| step | mean IoU with its object | small | medium | large | '
+             + ' | '.join(f'% at IoU >= {t:g}' for t in iou_levels) + ' |',
+             '|---' * (5 + len(iou_levels)) + '|']
+    for r in rows:
+        lines.append(
+            f"| {r['step']} | {iou(r['mean_iou'])} | "
+            f"{iou(r['mean_iou_small'])} | {iou(r['mean_iou_medium'])} | "
+            f"{iou(r['mean_iou_large'])} | "
+            + ' | '.join(pct(r[f'share_{t:g}']) for t in iou_levels) + ' |')
+    return lines
+
+
+def merge(per_image: Sequence[Dict[str, list]]) -> Dict[str, list]:
+    """Concatenate per-image lists key by key."""
+    merged: Dict[str, list] = {}
+    for stats in per_image:
+        for k, v in stats.items():
+            merged.setdefault(k, []).extend(v)
+    return merged
+
+
+def gt_in_input_pixels(sample) -> torch.Tensor:
+    """A test sample's boxes scaled into the network's input pixels: mmdet's
+    test pipelines load them after the resize (evaluation is in original
+    pixels), so they must be scaled here."""
+    sx, sy = sample.metainfo['scale_factor']
+    gt = sample.gt_instances.bboxes
+    return getattr(gt, 'tensor', gt).float().cpu() * torch.tensor(
+        [sx, sy, sx, sy])

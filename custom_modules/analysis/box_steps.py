@@ -97,3 +97,36 @@ def gt_in_input_pixels(sample) -> torch.Tensor:
     gt = sample.gt_instances.bboxes
     return getattr(gt, 'tensor', gt).float().cpu() * torch.tensor(
         [sx, sy, sx, sy])
+
+
+def draw_panels(img_path: str, img_shape, gt: torch.Tensor,
+                panels: Sequence[Tuple[str, torch.Tensor]], path: str) -> str:
+    """One image, resized to the network's input, once per panel: the
+    ground truth in green and the panel's boxes ``(K, 4)`` in red, or its
+    points ``(K, 2)`` as red dots. Written to ``path`` as a PNG."""
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    import mmcv
+    h, w = img_shape
+    image = mmcv.imresize(mmcv.imread(img_path, channel_order='rgb'), (w, h))
+    fig, axes = plt.subplots(1, len(panels), figsize=(4 * len(panels), 4.4))
+    for ax, (title, shapes) in zip(axes, panels):
+        ax.imshow(image)
+        for x1, y1, x2, y2 in gt.tolist():
+            ax.add_patch(plt.Rectangle((x1, y1), x2 - x1, y2 - y1,
+                                       fill=False, color='lime', lw=2))
+        if shapes.shape[-1] == 4:
+            for x1, y1, x2, y2 in shapes.tolist():
+                ax.add_patch(plt.Rectangle((x1, y1), x2 - x1, y2 - y1,
+                                           fill=False, color='red', lw=0.8))
+        else:
+            ax.scatter(shapes[:, 0], shapes[:, 1], s=4, c='red')
+        ax.set_title(title, fontsize=10)
+        ax.set_xlim(0, w)
+        ax.set_ylim(h, 0)
+        ax.axis('off')
+    fig.tight_layout()
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
+    return path

@@ -28,7 +28,7 @@ from typing import Dict, List, Optional, Sequence
 
 import torch
 
-from custom_modules.analysis.box_steps import (aligned_iou,
+from custom_modules.analysis.box_steps import (aligned_iou, draw_panels,
                                                gt_in_input_pixels, iou_matrix,
                                                merge, step_rows, step_table)
 
@@ -78,7 +78,9 @@ def stage_boxes(model, batch) -> List[Dict]:
             class_probability=mean_logits.softmax(dim=-1)[:, :-1].cpu(),
             gt=gt_in_input_pixels(sample),
             labels=sample.gt_instances.labels.cpu(),
-            scale=sample.metainfo['scale_factor']))
+            scale=sample.metainfo['scale_factor'],
+            img_path=sample.metainfo.get('img_path'),
+            img_shape=sample.metainfo['img_shape']))
     return results
 
 
@@ -165,14 +167,19 @@ def build(config: str, checkpoint: Optional[str],
     return model, Runner.build_dataloader(loader_cfg)
 
 
-def measure(model, loader, max_images: Optional[int] = None) -> Dict:
+def measure(model, loader, max_images: Optional[int] = None,
+            keep_image: int = 0):
+    """The summary over the val split, and the stage outputs of val image
+    number ``keep_image`` (for the picture)."""
     steps = steps_of(model.roi_head.num_stages)
     keys = [k for k, _ in steps]
-    per_image, seen = [], 0
+    per_image, seen, kept = [], 0, None
     for batch in loader:
         for out in stage_boxes(model, batch):
             if max_images is not None and seen >= max_images:
                 break
+            if seen == keep_image:
+                kept = out
             sx, sy = out['scale']
             wh = out['gt'][:, 2:] - out['gt'][:, :2]
             per_image.append(image_stats(
@@ -183,11 +190,23 @@ def measure(model, loader, max_images: Optional[int] = None) -> Dict:
             break
     summary = summarise(merge(per_image), steps)
     summary['images'] = seen
-    return summary
+    return summary, kept
+
+
+def draw(out: Dict, path: str, pos_iou: float = 0.5) -> str:
+    """One panel per step: the proposals of one image that start at IoU >=
+    ``pos_iou`` with an object, as proposals and after each stage."""
+    best = iou_matrix(out['gt'], out['steps'][0]).max(dim=0).values \
+        if len(out['gt']) else torch.zeros(len(out['steps'][0]))
+    followed = best >= pos_iou
+    labels = [label for _, label in steps_of(len(out['steps']) - 1)]
+    return draw_panels(out['img_path'], out['img_shape'], out['gt'],
+                       [(label, boxes[followed])
+                        for label, boxes in zip(labels, out['steps'])], path)
 
 
 def render_markdown(summary: Dict, env: Dict[str, str], cmd: str,
-                    title: str) -> str:
+                    title: str, image: Optional[str] = None) -> str:
     from custom_modules.apis.benchmark import machine_table
     s = summary
     lines = [f'# Inside the cascade: {title}', '',
@@ -206,4 +225,6 @@ def render_markdown(summary: Dict, env: Dict[str, str], cmd: str,
                   'highest final score for its class '
                   f'({s["first_choices"][0]["boxes"]} objects)', '']
         lines += step_table(s['first_choices'], IOU_LEVELS)
+    if image:
+        lines += ['', f'![the stages on one val image]({image})']
     return '\n'.join(lines) + '\n'

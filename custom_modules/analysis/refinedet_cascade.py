@@ -37,7 +37,7 @@ import torch
 from custom_modules.analysis.box_steps import (SIZES, aligned_iou,
                                                gt_in_input_pixels, iou_matrix,
                                                merge, pct, size_of, step_rows,
-                                               step_table)
+                                               step_table, draw_panels)
 
 # The steps, in order: (key, label in the report).
 STEPS = (('anchor', 'tiled anchor'), ('arm', 'after the ARM'),
@@ -329,38 +329,13 @@ def draw(out: Dict[str, torch.Tensor], path: str,
     """Four panels on one image, in the network's input pixels: the ARM's
     positive anchors, the same anchors after the ARM, the ODM's boxes from
     them, and the centres of the anchors that survive the filter."""
-    import matplotlib
-    matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
-    import mmcv
-    h, w = out['img_shape']
-    image = mmcv.imresize(mmcv.imread(out['img_path'], channel_order='rgb'),
-                          (w, h))
     positive, _ = arm_positives(out['anchors'], out['gt'])
     kept = out['background'] < negative_anchor_thr
-    panels = (('tiled anchors (ARM positives)', out['anchors'][positive]),
-              ('after the ARM', out['refined'][positive]),
-              ('after the ODM', out['final'][positive]),
-              (f'{int(kept.sum())} of {len(kept)} anchors kept by the filter',
-               None))
-    fig, axes = plt.subplots(1, 4, figsize=(16, 4.4))
-    for ax, (title, boxes) in zip(axes, panels):
-        ax.imshow(image)
-        for x1, y1, x2, y2 in out['gt'].tolist():
-            ax.add_patch(plt.Rectangle((x1, y1), x2 - x1, y2 - y1,
-                                       fill=False, color='lime', lw=2))
-        if boxes is not None:
-            for x1, y1, x2, y2 in boxes.tolist():
-                ax.add_patch(plt.Rectangle((x1, y1), x2 - x1, y2 - y1,
-                                           fill=False, color='red', lw=0.8))
-        else:
-            centres = (out['anchors'][kept, :2] + out['anchors'][kept, 2:]) / 2
-            ax.scatter(centres[:, 0], centres[:, 1], s=4, c='red')
-        ax.set_title(title, fontsize=10)
-        ax.set_xlim(0, w)
-        ax.set_ylim(h, 0)
-        ax.axis('off')
-    fig.tight_layout()
-    fig.savefig(path, dpi=80)
-    plt.close(fig)
-    return path
+    centres = (out['anchors'][kept, :2] + out['anchors'][kept, 2:]) / 2
+    return draw_panels(
+        out['img_path'], out['img_shape'], out['gt'],
+        [('tiled anchors (ARM positives)', out['anchors'][positive]),
+         ('after the ARM', out['refined'][positive]),
+         ('after the ODM', out['final'][positive]),
+         (f'{int(kept.sum())} of {len(kept)} anchors kept by the filter',
+          centres)], path)

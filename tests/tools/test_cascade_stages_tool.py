@@ -1,5 +1,5 @@
 """tools/analysis/cascade_stages.py end to end on a tiny embedded dataset:
-the page has one row per step in each table; a model without a cascade RoI
+the page has one row per step in each table and embeds a real PNG; a model without a cascade RoI
 head is refused in one line."""
 from conftest import REPO
 from test_cli_errors import assert_one_line_error, run_tool
@@ -11,15 +11,20 @@ def test_page_has_a_row_per_step(tmp_path, tiny_shapes):
                    "val_dataloader = dict(num_workers=0, "
                    "persistent_workers=False, dataset=dict("
                    f"data_root='{tiny_shapes}/'))\n")
-    out = tmp_path / 'stages.md'
+    out, png = tmp_path / 'stages.md', tmp_path / 'stages.png'
     proc = run_tool(['tools/analysis/cascade_stages.py', str(cfg),
-                     '--max-images', '2', '--out', str(out)])
+                     '--max-images', '2', '--out', str(out),
+                     '--image-out', str(png)])
     assert proc.returncode == 0, proc.stderr[-2000:]
     page = out.read_text()
     assert 'cascade_tiny, initial weights' in page
     assert 'on 2 val images' in page
     assert page.count('| after stage 3 |') >= 2
     assert 'after stage 3: ' in proc.stdout
+    assert page.rstrip().endswith('(stages.png)')
+    from PIL import Image
+    with Image.open(png) as im:
+        assert im.format == 'PNG' and im.size[0] > 3 * im.size[1]
 
 
 def test_faster_rcnn_is_one_line(tmp_path):

@@ -138,33 +138,18 @@ def build(config: str, checkpoint: Optional[str],
     """The model (trained weights if ``checkpoint``, else its init) in eval
     mode and the config's val dataloader; a model without a cascade RoI head
     is refused in one line."""
-    from mmengine.runner import Runner, load_checkpoint
-    from mmdet.registry import MODELS
+    from custom_modules.analysis.trained_model import load_for_analysis
 
-    from custom_modules.apis import preflight
-    from custom_modules.apis.config import import_plugins, load_config
-    from custom_modules.apis.errors import UserError
-    cfg = load_config(config, cfg_options)
-    import_plugins(cfg)
-    if 'num_stages' not in cfg.model.get('roi_head', {}):
-        raise UserError(f'{config}: cascade_stages follows the boxes through '
-                        'the stages of a cascade RoI head; this model has '
-                        f"{cfg.model.get('roi_head', {}).get('type', 'none')}"
-                        '. Give a Cascade R-CNN config, e.g. '
-                        'configs/cascade_rcnn_r50_fpn.py')
-    preflight.check_datasets(cfg, ['val_dataloader'])
-    if cfg.model.get('backbone', {}).get('init_cfg'):
-        cfg.model.backbone.init_cfg = None  # the checkpoint has the weights
-    torch.manual_seed(0)
-    model = MODELS.build(cfg.model)
-    if checkpoint:
-        load_checkpoint(model, checkpoint, map_location='cpu', logger='silent')
-    else:
-        model.init_weights()
-    model.eval()
-    loader_cfg = cfg.val_dataloader.copy()
-    loader_cfg.update(num_workers=0, persistent_workers=False)
-    return model, Runner.build_dataloader(loader_cfg)
+    def check(cfg):
+        from custom_modules.apis.errors import UserError
+        roi_head = cfg.model.get('roi_head', {})
+        if 'num_stages' not in roi_head:
+            raise UserError(
+                f'{config}: cascade_stages follows the boxes through the '
+                'stages of a cascade RoI head; this model has '
+                f"{roi_head.get('type', 'none')}. Give a Cascade R-CNN "
+                'config, e.g. configs/cascade_rcnn_r50_fpn.py')
+    return load_for_analysis(config, checkpoint, cfg_options, check)
 
 
 def measure(model, loader, max_images: Optional[int] = None,

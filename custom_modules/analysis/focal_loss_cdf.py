@@ -181,24 +181,13 @@ def build_model_and_loader(config: str, checkpoint: str,
                            device: str = 'cpu'):
     """The trained model (eval mode, with its train_cfg so the head can
     assign targets) and the val dataloader of ``config``."""
-    from mmengine.runner import Runner, load_checkpoint
-    from custom_modules.apis.config import import_plugins, load_config
-    from mmdet.registry import MODELS
-    cfg = load_config(config, cfg_options)
-    import_plugins(cfg)
-    if cfg.model.get('backbone', {}).get('init_cfg'):
-        cfg.model.backbone.init_cfg = None  # the checkpoint has the weights
-    model = MODELS.build(cfg.model)
+    from custom_modules.analysis.trained_model import load_for_analysis
+    model, loader = load_for_analysis(config, checkpoint, cfg_options,
+                                      device=device)
     if getattr(getattr(model, 'bbox_head', None), 'get_targets', None) is None:
         raise ValueError('the model has no dense head with get_targets '
                          '(an anchor-based one-stage head such as RetinaHead '
                          'is needed)')
-    load_checkpoint(model, checkpoint, map_location='cpu')
-    model.to(device).eval()
-    loader_cfg = cfg.val_dataloader.copy()
-    # Analysis reads every image once, in order, in this process.
-    loader_cfg.update(num_workers=0, persistent_workers=False)
-    loader = Runner.build_dataloader(loader_cfg)
     return model, loader
 
 

@@ -89,6 +89,23 @@ def merge(per_image: Sequence[Dict[str, list]]) -> Dict[str, list]:
     return merged
 
 
+def per_image(loader, run_batch, max_images=None):
+    """``run_batch(batch)`` returns one output dict per image; yield them
+    image by image over the loader, the first ``max_images`` only (all if
+    None), without running a batch more than needed."""
+    import itertools
+    outputs = (out for batch in loader for out in run_batch(batch))
+    return itertools.islice(outputs, max_images)
+
+
+def gt_area(out: Dict) -> torch.Tensor:
+    """COCO areas of an output's ground truth (``out['gt']`` in input
+    pixels), back in the original image's pixels via ``out['scale']``."""
+    sx, sy = out['scale']
+    wh = out['gt'][:, 2:] - out['gt'][:, :2]
+    return wh[:, 0] * wh[:, 1] / (sx * sy)
+
+
 def gt_in_input_pixels(sample) -> torch.Tensor:
     """A test sample's boxes scaled into the network's input pixels: mmdet's
     test pipelines load them after the resize (evaluation is in original

@@ -29,6 +29,7 @@ from typing import Dict, List, Optional, Sequence
 import torch
 
 from custom_modules.analysis.box_steps import (aligned_iou, draw_panels,
+                                               gt_area, per_image,
                                                gt_in_input_pixels, iou_matrix,
                                                merge, step_rows, step_table)
 
@@ -158,23 +159,15 @@ def measure(model, loader, max_images: Optional[int] = None,
     number ``keep_image`` (for the picture)."""
     steps = steps_of(model.roi_head.num_stages)
     keys = [k for k, _ in steps]
-    per_image, seen, kept = [], 0, None
-    for batch in loader:
-        for out in stage_boxes(model, batch):
-            if max_images is not None and seen >= max_images:
-                break
-            if seen == keep_image:
-                kept = out
-            sx, sy = out['scale']
-            wh = out['gt'][:, 2:] - out['gt'][:, :2]
-            per_image.append(image_stats(
-                out['steps'], keys, out['gt'], wh[:, 0] * wh[:, 1] / (sx * sy),
-                out['class_probability'], out['labels']))
-            seen += 1
-        if max_images is not None and seen >= max_images:
-            break
-    summary = summarise(merge(per_image), steps)
-    summary['images'] = seen
+    stats, kept = [], None
+    for index, out in enumerate(per_image(
+            loader, lambda batch: stage_boxes(model, batch), max_images)):
+        stats.append(image_stats(out['steps'], keys, out['gt'], gt_area(out),
+                                 out['class_probability'], out['labels']))
+        if index == keep_image:
+            kept = out
+    summary = summarise(merge(stats), steps)
+    summary['images'] = len(stats)
     return summary, kept
 
 

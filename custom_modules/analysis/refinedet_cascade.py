@@ -34,7 +34,8 @@ from typing import Dict, List, Optional
 
 import torch
 
-from custom_modules.analysis.box_steps import (SIZES, aligned_iou,
+from custom_modules.analysis.box_steps import (SIZES, aligned_iou, gt_area,
+                                               per_image,
                                                gt_in_input_pixels, iou_matrix,
                                                merge, pct, size_of, step_rows,
                                                step_table, draw_panels)
@@ -244,26 +245,18 @@ def measure(model, loader, max_images: Optional[int] = None,
     """Stats over the val split, and the cascade outputs of val image
     number ``keep_image`` (for the picture)."""
     head = model.bbox_head
-    per_image, kept, seen = [], None, 0
-    for batch in loader:
-        for out in cascade_outputs(model, batch):
-            if max_images is not None and seen >= max_images:
-                break
-            sx, sy = out['scale']
-            wh = out['gt'][:, 2:] - out['gt'][:, :2]
-            area = wh[:, 0] * wh[:, 1] / (sx * sy)
-            per_image.append(image_stats(
-                out['anchors'], out['refined'], out['final'],
-                out['background'], out['gt'], area,
-                head.negative_anchor_thr,
-                class_probability=out['class_probability'],
-                labels=out['labels']))
-            if seen == keep_image:
-                kept = out
-            seen += 1
-        if max_images is not None and seen >= max_images:
-            break
-    return summarise(merge(per_image)), kept
+    stats, kept = [], None
+    for index, out in enumerate(per_image(
+            loader, lambda batch: cascade_outputs(model, batch),
+            max_images)):
+        stats.append(image_stats(
+            out['anchors'], out['refined'], out['final'], out['background'],
+            out['gt'], gt_area(out), head.negative_anchor_thr,
+            class_probability=out['class_probability'],
+            labels=out['labels']))
+        if index == keep_image:
+            kept = out
+    return summarise(merge(stats)), kept
 
 
 def render_markdown(summary: Dict, env: Dict[str, str], cmd: str,

@@ -119,7 +119,8 @@ def time_inference_interleaved(configs: List[str],
                                checkpoints: List[Optional[str]],
                                num_images: int = 50,
                                warmup: int = 5,
-                               fuse_conv_bn: bool = False
+                               fuse_conv_bn: bool = False,
+                               threads: Optional[int] = None
                                ) -> List[Dict[str, float]]:
     """Median and mean ms per image of ``model.test_step`` at batch size 1,
     data loading excluded, on the first ``num_images`` val images.
@@ -131,8 +132,14 @@ def time_inference_interleaved(configs: List[str],
     more boxes to NMS, so its time is an upper bound. ``fuse_conv_bn``
     folds every BatchNorm into the convolution before it, in every model
     alike, as a deployed network would run (models/utils/fold_batch_norm.py).
+    ``threads`` pins torch's intra-op threads (default: torch's own choice,
+    all cores); the ratio between two models depends on it, because their
+    layers do not all parallelise alike. Each result also keeps its
+    per-image times (``ms``), in image order, for ``paired_ratio``.
     """
     import torch
+    if threads:
+        torch.set_num_threads(threads)
     built = [_build_for_timing(c, k, num_images + warmup, fuse_conv_bn)
              for c, k in zip(configs, checkpoints)]
     times = [[] for _ in configs]
@@ -145,8 +152,35 @@ def time_inference_interleaved(configs: List[str],
                 if i >= warmup:
                     times[j].append((time.perf_counter() - t0) * 1000)
     return [dict(ms_median=statistics.median(t), ms_mean=statistics.fmean(t),
-                 images=len(t), torch_threads=torch.get_num_threads())
+                 images=len(t), torch_threads=torch.get_num_threads(), ms=t)
             for t in times]
+
+
+def paired_ratio(base_ms: List[float], other_ms: List[float],
+                 resamples: int = 2000, seed: int = 0
+                 ) -> Dict[str, float]:
+    """How many times slower ``other`` is than ``base``, image by image.
+
+    The interleaved timing runs both models on image i back to back, so a
+    burst of load on a shared machine lands on both halves of the pair. The
+    median of the per-image ratios therefore scatters less than the ratio
+    of two medians, and a bootstrap over the images (resampling whole pairs)
+    says how far it could move with other images: the 95% interval is the
+    2.5th to 97.5th percentile of the resampled medians. That interval, not
+    one number, is what to hold against a bound such as RefineDet's 1.2x.
+    """
+    import numpy as np
+    if len(base_ms) != len(other_ms) or not base_ms:
+        raise ValueError('paired_ratio needs two equally long, non-empty '
+                         f'lists of per-image times, got {len(base_ms)} and '
+                         f'{len(other_ms)}')
+    ratios = np.asarray(other_ms, float) / np.asarray(base_ms, float)
+    rng = np.random.default_rng(seed)
+    picks = rng.integers(0, len(ratios), size=(resamples, len(ratios)))
+    medians = np.median(ratios[picks], axis=1)
+    low, high = np.percentile(medians, [2.5, 97.5])
+    return dict(median=float(np.median(ratios)), ci_low=float(low),
+                ci_high=float(high))
 
 
 def time_inference(config: str, checkpoint: Optional[str],
@@ -283,10 +317,22 @@ def render_speed_markdown(results: List[dict], env: Dict[str, str],
              '',
              *machine_table(env), '',
              '| config | weights | images | median ms/img | mean ms/img '
-             f"| ratio to {results[0]['name']} |",
-             '|---|---|---|---|---|---|']
+             f"| ratio to {results[0]['name']} "
+             '| paired ratio, median [95% CI] |',
+             '|---|---|---|---|---|---|---|']
     for r in results:
+        paired = '–'
+        if r.get('ms') and results[0].get('ms'):
+            pr = paired_ratio(results[0]['ms'], r['ms'])
+            paired = (f"{pr['median']:.3f} [{pr['ci_low']:.3f}, "
+                      f"{pr['ci_high']:.3f}]")
         lines.append(f"| {r['name']} | {r['weights']} | {r['images']} | "
                      f"{r['ms_median']:.0f} | {r['ms_mean']:.0f} | "
-                     f"{r['ms_median'] / base:.2f} |")
+                     f"{r['ms_median'] / base:.2f} | {paired} |")
+    threads = {r.get('torch_threads') for r in results} - {None}
+    if threads:
+        lines += ['', f"torch threads: {', '.join(map(str, threads))}. The "
+                  'paired ratio is the median over images of each image\'s '
+                  'time ratio (both models ran it back to back), with a '
+                  'bootstrap 95% interval over the images.']
     return '\n'.join(lines) + '\n'

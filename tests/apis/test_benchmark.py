@@ -63,10 +63,51 @@ def test_speed_table_has_ratios_to_the_first_config():
                dict(name='refinedet320', weights='trained', images=50,
                     ms_median=230.0, ms_mean=240.0)]
     md = bench.render_speed_markdown(results, {'cpu': 'x'}, 'cmd')
-    assert '| ssd300 | trained | 50 | 200 | 210 | 1.00 |' in md
-    assert '| refinedet320 | trained | 50 | 230 | 240 | 1.15 |' in md
+    assert '| ssd300 | trained | 50 | 200 | 210 | 1.00 | – |' in md
+    assert '| refinedet320 | trained | 50 | 230 | 240 | 1.15 | – |' in md
     assert '| config | weights | images | median ms/img | mean ms/img ' \
-           '| ratio to ssd300 |' in md
+           '| ratio to ssd300 | paired ratio, median [95% CI] |' in md
+
+
+def test_paired_ratio_is_the_median_of_per_image_ratios():
+    # Per-image ratios 1.2, 1.3, 1.1, 1.25, 1.15: median 1.2, while the
+    # ratio of the two medians is 300 / 240 = 1.25.
+    base = [100.0, 200.0, 300.0, 400.0, 240.0]
+    other = [120.0, 260.0, 330.0, 500.0, 276.0]
+    pr = bench.paired_ratio(base, other)
+    assert abs(pr['median'] - 1.2) < 1e-12
+    # Every resampled median is one of the five ratios, so the interval lies
+    # within them and holds the median.
+    assert 1.1 <= pr['ci_low'] <= pr['median'] <= pr['ci_high'] <= 1.3
+    # The same seed gives the same interval; a constant ratio a point.
+    assert bench.paired_ratio(base, other) == pr
+    flat = bench.paired_ratio(base, [1.15 * b for b in base])
+    assert abs(flat['ci_low'] - 1.15) < 1e-12
+    assert abs(flat['ci_high'] - 1.15) < 1e-12
+
+
+def test_paired_ratio_refuses_unpaired_lists():
+    import pytest
+    with pytest.raises(ValueError, match='equally long'):
+        bench.paired_ratio([1.0, 2.0], [1.0])
+
+
+def test_speed_table_shows_the_paired_ratio_and_threads():
+    base = [100.0, 200.0, 300.0, 400.0, 240.0]
+    other = [120.0, 260.0, 330.0, 500.0, 276.0]
+    results = [dict(name='ssd300', weights='trained', images=5,
+                    ms_median=240.0, ms_mean=248.0, ms=base,
+                    torch_threads=1),
+               dict(name='refinedet320', weights='trained', images=5,
+                    ms_median=276.0, ms_mean=297.2, ms=other,
+                    torch_threads=1)]
+    md = bench.render_speed_markdown(results, {'cpu': 'x'}, 'cmd')
+    pr = bench.paired_ratio(base, other)
+    assert ('| refinedet320 | trained | 5 | 276 | 297 | 1.15 | 1.200 '
+            f"[{pr['ci_low']:.3f}, {pr['ci_high']:.3f}] |") in md
+    assert '| ssd300 | trained | 5 | 240 | 248 | 1.00 | 1.000 ' \
+           '[1.000, 1.000] |' in md
+    assert 'torch threads: 1.' in md
 
 
 def test_parallel_training_splits_the_cores(monkeypatch):
@@ -153,3 +194,24 @@ def test_training_some_configs_keeps_the_rows_of_the_others(tmp_path):
     assert '| ssd300 | 400/400 | 35.1 |' in page
     assert '| retinanet_r50_fpn | 1000/1000 | 39.6 |' in page
     assert '| cascade_rcnn_r50_fpn | –/' in page
+
+
+def test_interleaved_timing_keeps_per_image_times_and_pins_threads(
+        tiny_shapes, tmp_path):
+    import statistics
+    import torch
+    config = tmp_path / 'ssd300_tiny.py'
+    config.write_text(
+        f"_base_ = '{bench.osp.abspath('configs/ssd300.py')}'\n"
+        f"test_dataloader = dict(dataset=dict(data_root='{tiny_shapes}/'))\n")
+    before = torch.get_num_threads()
+    try:
+        (r, ) = bench.time_inference_interleaved([str(config)], [None],
+                                                 num_images=2, warmup=1,
+                                                 threads=1)
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(before)
+    assert r['torch_threads'] == 1 and r['images'] == len(r['ms']) == 2
+    assert r['ms_median'] == statistics.median(r['ms'])
+    assert all(t > 0 for t in r['ms'])

@@ -156,3 +156,9 @@ def test_switching_type_checks_keys_against_the_new_class():
     with pytest.raises(UserError, match="CrossEntropyLoss takes no argument "
                                         "'gamma'"):
         check_component_kwargs(cfg.model)
+
+
+def test_inference_speed_refuses_a_thread_count_below_one():
+    proc = run_tool(['tools/analysis/inference_speed.py', 'configs/ssd300.py',
+                     '--threads', '0'])
+    assert_one_line_error(proc, '--threads 0', 'positive number of threads')

@@ -4,6 +4,7 @@ the table (with ratios to the first config) to docs/inference_speed.md.
     python tools/analysis/inference_speed.py configs/ssd300.py configs/refinedet320.py
     python tools/analysis/inference_speed.py A.py B.py --checkpoints a.pth b.pth
     python tools/analysis/inference_speed.py A.py B.py --fuse-conv-bn  # BN folded
+    python tools/analysis/inference_speed.py A.py B.py --threads 1     # one core
 """
 import argparse
 import os
@@ -31,7 +32,13 @@ def main(argv=None):
     p.add_argument('--fuse-conv-bn', action='store_true',
                    help='fold each BatchNorm into the convolution before it '
                    '(every model alike), as a deployed detector runs')
+    p.add_argument('--threads', type=int,
+                   help='torch intra-op threads (default: all cores); the '
+                   'ratio between models depends on it')
     args = p.parse_args(argv)
+    if args.threads is not None and args.threads < 1:
+        raise UserError(f'--threads {args.threads}: give a positive number '
+                        'of threads, e.g. --threads 1.')
     if args.checkpoints and len(args.checkpoints) != len(args.configs):
         raise UserError(f'{len(args.configs)} configs but '
                         f'{len(args.checkpoints)} checkpoints: give one per '
@@ -41,18 +48,23 @@ def main(argv=None):
                                        osp.splitext(osp.basename(c))[0]))
         for c in args.configs]
     timings = bench.time_inference_interleaved(
-        args.configs, ckpts, args.images, fuse_conv_bn=args.fuse_conv_bn)
+        args.configs, ckpts, args.images, fuse_conv_bn=args.fuse_conv_bn,
+        threads=args.threads)
     results = [dict(name=osp.splitext(osp.basename(c))[0],
                     weights='trained' if k else 'initial', **t)
                for c, k, t in zip(args.configs, ckpts, timings)]
     cmd = 'python tools/analysis/inference_speed.py ' + ' '.join(
-        args.configs) + (' --fuse-conv-bn' if args.fuse_conv_bn else '')
+        args.configs) + (' --fuse-conv-bn' if args.fuse_conv_bn else '') + (
+        f' --threads {args.threads}' if args.threads else '') + (
+        f' --out {args.out}' if args.out != 'docs/inference_speed.md' else '')
     with open(args.out, 'w') as f:
         f.write(bench.render_speed_markdown(results, bench.environment(),
                                             cmd, args.fuse_conv_bn))
     for r in results:
+        pr = bench.paired_ratio(results[0]['ms'], r['ms'])
         print(f"{r['name']}: {r['ms_median']:.0f} ms/img (median of "
-              f"{r['images']})")
+              f"{r['images']}), paired ratio {pr['median']:.3f} "
+              f"[{pr['ci_low']:.3f}, {pr['ci_high']:.3f}]")
     print(f'wrote {args.out}')
 
 

@@ -86,6 +86,16 @@ def last_checkpoint(work_dir: str) -> Optional[str]:
     return path if osp.isfile(path) else None
 
 
+def benchmark_checkpoint(config: str,
+                         root: str = osp.join('work_dirs', 'benchmark')
+                         ) -> Optional[str]:
+    """The last checkpoint that ``tools/benchmark_zoo.py`` left for
+    ``config`` (under ROOT/<config name>), or None if it is not trained:
+    the weights the analysis tools use when no checkpoint is given."""
+    name = osp.splitext(osp.basename(config))[0]
+    return last_checkpoint(osp.join(root, name))
+
+
 def _build_for_timing(config: str, checkpoint: Optional[str], count: int,
                       fuse_conv_bn: bool = False):
     from mmengine.dataset import pseudo_collate

@@ -215,3 +215,19 @@ def test_interleaved_timing_keeps_per_image_times_and_pins_threads(
     assert r['torch_threads'] == 1 and r['images'] == len(r['ms']) == 2
     assert r['ms_median'] == statistics.median(r['ms'])
     assert all(t > 0 for t in r['ms'])
+
+
+def test_benchmark_checkpoint_is_the_runs_last_checkpoint(tmp_path):
+    run = tmp_path / 'ssd300'
+    run.mkdir()
+    assert bench.benchmark_checkpoint('configs/ssd300.py',
+                                      str(tmp_path)) is None
+    ckpt = run / 'iter_400.pth'
+    ckpt.write_bytes(b'')
+    (run / 'last_checkpoint').write_text(str(ckpt))
+    assert bench.benchmark_checkpoint('configs/ssd300.py',
+                                      str(tmp_path)) == str(ckpt)
+    # A marker that points at a file no longer there counts as untrained.
+    ckpt.unlink()
+    assert bench.benchmark_checkpoint('configs/ssd300.py',
+                                      str(tmp_path)) is None

@@ -43,10 +43,8 @@ def main(argv=None):
         raise UserError(f'{len(args.configs)} configs but '
                         f'{len(args.checkpoints)} checkpoints: give one per '
                         'config, or none.')
-    ckpts = args.checkpoints or [
-        bench.last_checkpoint(osp.join('work_dirs', 'benchmark',
-                                       osp.splitext(osp.basename(c))[0]))
-        for c in args.configs]
+    ckpts = args.checkpoints or [bench.benchmark_checkpoint(c)
+                                 for c in args.configs]
     timings = bench.time_inference_interleaved(
         args.configs, ckpts, args.images, fuse_conv_bn=args.fuse_conv_bn,
         threads=args.threads)

@@ -8,7 +8,6 @@ why it predicts inference time: custom_modules/analysis/model_complexity.py.
 """
 import argparse
 import os
-import os.path as osp
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
@@ -30,9 +29,8 @@ def main(argv=None):
     from custom_modules.apis import benchmark as bench
     # The trained weights where the benchmark left them: an R-CNN's RoI
     # head cost depends on how many proposals its RPN lets through.
-    results = [mc.measure_config(c, bench.last_checkpoint(osp.join(
-        'work_dirs', 'benchmark', osp.splitext(osp.basename(c))[0])))
-        for c in args.configs]
+    results = [mc.measure_config(c, bench.benchmark_checkpoint(c))
+               for c in args.configs]
     cmd = 'python tools/analysis/model_complexity.py ' + ' '.join(
         args.configs)
     with open(args.out, 'w') as f:

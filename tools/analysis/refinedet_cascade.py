@@ -11,13 +11,10 @@ custom_modules/analysis/refinedet_cascade.py.
 """
 import argparse
 import os
-import os.path as osp
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))))
-
-from mmengine.config import DictAction  # noqa: E402
 
 from custom_modules.apis.cli import user_errors_as_one_line  # noqa: E402
 
@@ -26,42 +23,14 @@ from custom_modules.apis.cli import user_errors_as_one_line  # noqa: E402
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawTextHelpFormatter)
-    p.add_argument('config')
-    p.add_argument('checkpoint', nargs='?',
-                   help="default: the config's benchmark checkpoint "
-                   '(work_dirs/benchmark/NAME), else its initial weights')
-    p.add_argument('--max-images', type=int, help='only the first N val '
-                   'images')
-    p.add_argument('--image-index', type=int, default=0,
-                   help='which val image the picture shows')
-    p.add_argument('--out', default='docs/refinedet_cascade.md')
-    p.add_argument('--image-out', default='docs/images/refinedet_cascade.png')
-    p.add_argument('--cfg-options', nargs='+', action=DictAction,
-                   metavar='KEY=V')
+    from custom_modules.analysis import walkthrough
+    walkthrough.add_arguments(p, 'refinedet_cascade')
     args = p.parse_args(argv)
     from custom_modules.analysis import refinedet_cascade as rc
-    from custom_modules.apis import benchmark as bench
-    name = osp.splitext(osp.basename(args.config))[0]
-    ckpt = args.checkpoint or bench.last_checkpoint(
-        osp.join('work_dirs', 'benchmark', name))
-    model, loader = rc.build(args.config, ckpt, args.cfg_options)
-    summary, shown = rc.measure(model, loader, args.max_images,
-                                args.image_index)
-    image = None
-    if shown is not None and args.image_out:
-        os.makedirs(osp.dirname(args.image_out) or '.', exist_ok=True)
-        rc.draw(shown, args.image_out, model.bbox_head.negative_anchor_thr)
-        image = osp.relpath(args.image_out, osp.dirname(args.out) or '.')
-    cmd = f'python tools/analysis/refinedet_cascade.py {args.config}'
-    if args.checkpoint:
-        cmd += f' {args.checkpoint}'
-    if args.max_images:
-        cmd += f' --max-images {args.max_images}'
-    title = f"{name}, {'trained weights' if ckpt else 'initial weights'}"
-    os.makedirs(osp.dirname(args.out) or '.', exist_ok=True)
-    with open(args.out, 'w') as f:
-        f.write(rc.render_markdown(summary, bench.environment(), cmd, title,
-                                   image))
+    summary, written = walkthrough.run(
+        args, rc, 'tools/analysis/refinedet_cascade.py',
+        lambda model, shown, path: rc.draw(
+            shown, path, model.bbox_head.negative_anchor_thr))
     for r, top in zip(summary['steps'], summary['first_choices'] or
                       [None] * len(summary['steps'])):
         line = (f"{r['step']}: mean IoU {r['mean_iou']:.3f} over the ARM "
@@ -69,7 +38,7 @@ def main(argv=None):
         if top:
             line += f"; {top['mean_iou']:.3f} over each object's first choice"
         print(line)
-    print(f'wrote {args.out}' + (f' and {args.image_out}' if image else ''))
+    print('wrote ' + ' and '.join(written))
 
 
 if __name__ == '__main__':

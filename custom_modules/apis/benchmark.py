@@ -154,6 +154,9 @@ def time_inference_interleaved(configs: List[str],
              for c, k in zip(configs, checkpoints)]
     times = [[] for _ in configs]
     n = min(len(samples) for _, samples in built)
+    # A split smaller than warm-up + timed images gives up warm-up first:
+    # every image it has is timed, up to num_images.
+    warmup = n - min(num_images, n)
     with torch.no_grad():
         for i in range(n):
             for j, (model, samples) in enumerate(built):

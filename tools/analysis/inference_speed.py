@@ -36,6 +36,9 @@ def main(argv=None):
                    help='torch intra-op threads (default: all cores); the '
                    'ratio between models depends on it')
     args = p.parse_args(argv)
+    if args.images < 1:
+        raise UserError(f'--images {args.images}: time at least one image, '
+                        'e.g. --images 50.')
     if args.threads is not None and args.threads < 1:
         raise UserError(f'--threads {args.threads}: give a positive number '
                         'of threads, e.g. --threads 1.')

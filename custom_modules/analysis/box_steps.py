@@ -89,13 +89,21 @@ def merge(per_image: Sequence[Dict[str, list]]) -> Dict[str, list]:
     return merged
 
 
-def per_image(loader, run_batch, max_images=None):
-    """``run_batch(batch)`` returns one output dict per image; yield them
-    image by image over the loader, the first ``max_images`` only (all if
-    None), without running a batch more than needed."""
+def stats_per_image(loader, run_batch, stats_of, max_images=None,
+                    keep_image=0):
+    """``run_batch(batch)`` returns one output dict per image; return
+    ``stats_of(out)`` for each image over the loader, the first
+    ``max_images`` only (all if None, and no batch run beyond them), and the
+    output of image number ``keep_image`` (None if not reached), which the
+    tools draw."""
     import itertools
     outputs = (out for batch in loader for out in run_batch(batch))
-    return itertools.islice(outputs, max_images)
+    stats, kept = [], None
+    for index, out in enumerate(itertools.islice(outputs, max_images)):
+        stats.append(stats_of(out))
+        if index == keep_image:
+            kept = out
+    return stats, kept
 
 
 def gt_area(out: Dict) -> torch.Tensor:

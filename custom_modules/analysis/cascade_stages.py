@@ -29,7 +29,7 @@ from typing import Dict, List, Optional, Sequence
 import torch
 
 from custom_modules.analysis.box_steps import (aligned_iou, draw_panels,
-                                               gt_area, per_image,
+                                               gt_area, stats_per_image,
                                                gt_in_input_pixels, iou_matrix,
                                                merge, step_rows, step_table)
 
@@ -159,13 +159,11 @@ def measure(model, loader, max_images: Optional[int] = None,
     number ``keep_image`` (for the picture)."""
     steps = steps_of(model.roi_head.num_stages)
     keys = [k for k, _ in steps]
-    stats, kept = [], None
-    for index, out in enumerate(per_image(
-            loader, lambda batch: stage_boxes(model, batch), max_images)):
-        stats.append(image_stats(out['steps'], keys, out['gt'], gt_area(out),
-                                 out['class_probability'], out['labels']))
-        if index == keep_image:
-            kept = out
+    stats, kept = stats_per_image(
+        loader, lambda batch: stage_boxes(model, batch),
+        lambda out: image_stats(out['steps'], keys, out['gt'], gt_area(out),
+                                out['class_probability'], out['labels']),
+        max_images, keep_image)
     summary = summarise(merge(stats), steps)
     summary['images'] = len(stats)
     return summary, kept

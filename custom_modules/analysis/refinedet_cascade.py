@@ -35,7 +35,7 @@ from typing import Dict, List, Optional
 import torch
 
 from custom_modules.analysis.box_steps import (SIZES, aligned_iou, gt_area,
-                                               per_image,
+                                               stats_per_image,
                                                gt_in_input_pixels, iou_matrix,
                                                merge, pct, size_of, step_rows,
                                                step_table, draw_panels)
@@ -245,17 +245,14 @@ def measure(model, loader, max_images: Optional[int] = None,
     """Stats over the val split, and the cascade outputs of val image
     number ``keep_image`` (for the picture)."""
     head = model.bbox_head
-    stats, kept = [], None
-    for index, out in enumerate(per_image(
-            loader, lambda batch: cascade_outputs(model, batch),
-            max_images)):
-        stats.append(image_stats(
+    stats, kept = stats_per_image(
+        loader, lambda batch: cascade_outputs(model, batch),
+        lambda out: image_stats(
             out['anchors'], out['refined'], out['final'], out['background'],
             out['gt'], gt_area(out), head.negative_anchor_thr,
             class_probability=out['class_probability'],
-            labels=out['labels']))
-        if index == keep_image:
-            kept = out
+            labels=out['labels']),
+        max_images, keep_image)
     return summarise(merge(stats)), kept
 
 

@@ -37,3 +37,22 @@ def test_ground_truth_is_scaled_into_the_input():
     sample.gt_instances = InstanceData(
         bboxes=torch.tensor([[10., 20., 30., 40.]]))
     assert bs.gt_in_input_pixels(sample).tolist() == [[20., 10., 60., 20.]]
+
+
+def test_stats_per_image_stops_at_max_images_and_keeps_one_output():
+    from custom_modules.analysis.box_steps import stats_per_image
+    batches_run = []
+
+    def run_batch(batch):
+        batches_run.append(batch)
+        return [dict(i=i) for i in batch]
+
+    loader = [[0, 1], [2, 3], [4, 5]]
+    stats, kept = stats_per_image(loader, run_batch, lambda o: 10 * o['i'],
+                                  max_images=3, keep_image=2)
+    assert stats == [0, 10, 20] and kept == {'i': 2}
+    # Image 3 is in the second batch; the third batch is never run.
+    assert batches_run == [[0, 1], [2, 3]]
+    stats, kept = stats_per_image(loader, run_batch, lambda o: o['i'],
+                                  keep_image=9)
+    assert stats == [0, 1, 2, 3, 4, 5] and kept is None

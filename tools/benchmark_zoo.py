@@ -4,6 +4,7 @@ continues where it stopped. Hours of CPU: run it in the background.
 
     nohup python tools/benchmark_zoo.py > work_dirs/benchmark.log 2>&1 &
     python tools/benchmark_zoo.py --configs configs/ssd300.py configs/refinedet320.py --jobs 2
+    python tools/benchmark_zoo.py --configs configs/ssd300.py --seeds 0-2
     python tools/benchmark_zoo.py --table-only      # re-render from work dirs
 """
 import argparse
@@ -16,6 +17,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from custom_modules.apis import benchmark as bench  # noqa: E402
 from custom_modules.apis.cli import user_errors_as_one_line  # noqa: E402
+from custom_modules.apis.errors import UserError  # noqa: E402
+from custom_modules.sweep.grid import parse_seeds  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -37,6 +40,10 @@ def parse_args(argv=None):
     p.add_argument('--jobs', type=int, default=1,
                    help='configs trained side by side; on a CPU the cores '
                    'are split between them (2 on a 2-core machine)')
+    p.add_argument('--seeds', help="seeds to train each config with: '0,1' "
+                   "or '0-2' (default: the config's own seed only). The "
+                   "config's own seed is its leaderboard row; the others "
+                   'train in WORK_DIR/seed=<s> and fill the seed table')
     p.add_argument('--inference-images', type=int, default=50)
     return p.parse_args(argv)
 
@@ -48,15 +55,23 @@ def main(argv=None):
                for c in args.configs]
     work = {c: osp.join(args.root, osp.splitext(osp.basename(c))[0])
             for c in bench.leaderboard_configs(configs)}
+    try:
+        seeds = parse_seeds(args.seeds)
+    except ValueError:
+        raise UserError(f"--seeds {args.seeds!r} is not a seed list; give "
+                        "'0,1,2' or a range '0-2'")
+    own = {c: bench.config_seed(c) for c in work}
     if not (args.table_only or args.no_train):
-        todo = {}
+        todo = []
         for c in configs:
-            if bench.is_trained(work[c], bench.max_iters_of(c)):
-                print(f'[benchmark] {c}: trained, skipped')
-            else:
-                todo[c] = work[c]
-        for c, rc in bench.train_configs(todo, args.jobs).items():
-            print(f'[benchmark] {c}: exit {rc}', flush=True)
+            for seed in seeds:
+                job = bench.seed_job(c, work[c], seed, own[c])
+                if bench.is_trained(job.work_dir, bench.max_iters_of(c)):
+                    print(f'[benchmark] {job.label}: trained, skipped')
+                else:
+                    todo.append(job)
+        for label, rc in bench.train_configs(todo, args.jobs).items():
+            print(f'[benchmark] {label}: exit {rc}', flush=True)
     if not args.table_only:
         for c in configs:
             ckpt = bench.last_checkpoint(work[c])
@@ -67,6 +82,7 @@ def main(argv=None):
                     json.dump(timing, f)
                 print(f'[benchmark] {c}: {timing["ms_median"]:.0f} ms/img')
     rows = [bench.collect_row(c, w) for c, w in work.items()]
+    seed_rows = [bench.collect_seeds(c, w, own[c]) for c, w in work.items()]
     notes = None
     if args.notes and osp.isfile(args.notes):
         with open(args.notes) as f:
@@ -75,7 +91,7 @@ def main(argv=None):
     with open(args.out, 'w') as f:
         f.write(bench.render_markdown(rows, bench.environment(),
                                       'python tools/benchmark_zoo.py',
-                                      notes))
+                                      notes, seed_rows))
     print(f'[benchmark] wrote {args.out}')
 
 

@@ -16,7 +16,7 @@ import statistics
 import subprocess
 import sys
 import time
-from typing import Dict, List, Optional
+from typing import Dict, List, NamedTuple, Optional
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
@@ -38,6 +38,41 @@ def is_trained(work_dir: str, max_iters: int) -> bool:
     return any(r.get('iter') == max_iters for r in records)
 
 
+class TrainJob(NamedTuple):
+    """One training run of the zoo: a config, where it trains, and the seed
+    (None: the config's own ``randomness.seed``)."""
+    config: str
+    work_dir: str
+    seed: Optional[int] = None
+
+    @property
+    def label(self) -> str:
+        return self.config if self.seed is None \
+            else f'{self.config} seed={self.seed}'
+
+    @property
+    def extra_args(self) -> List[str]:
+        return [] if self.seed is None \
+            else ['--cfg-options', f'randomness.seed={self.seed}']
+
+
+def config_seed(config: str) -> Optional[int]:
+    """The seed a config trains with when nothing overrides it."""
+    from mmengine.config import Config
+    return Config.fromfile(config).get('randomness', {}).get('seed')
+
+
+def seed_job(config: str, work_dir: str, seed: Optional[int],
+             own_seed: Optional[int]) -> TrainJob:
+    """Where each seed of a config trains. The config's own seed is the
+    leaderboard's run, WORK_DIR itself, so adding seeds later never moves
+    or retrains it; every other seed trains in WORK_DIR/seed=<s> with
+    ``randomness.seed`` overridden (the run id tools/sweep.py gives seeds)."""
+    if seed is None or seed == own_seed:
+        return TrainJob(config, work_dir)
+    return TrainJob(config, osp.join(work_dir, f'seed={seed}'), seed)
+
+
 def train_config(config: str, work_dir: str, extra_args=(),
                  env: Optional[Dict[str, str]] = None) -> int:
     cmd = [sys.executable, osp.join(REPO, 'tools', 'train.py'), config,
@@ -48,33 +83,34 @@ def train_config(config: str, work_dir: str, extra_args=(),
                                env=env)
 
 
-def train_configs(jobs: Dict[str, str], parallel: int = 1,
+def train_configs(jobs: List[TrainJob], parallel: int = 1,
                   report=print) -> Dict[str, int]:
-    """Train ``{config: work_dir}``, ``parallel`` at a time, and return each
-    exit status. With several at a time on a CPU, each run gets its share of
-    the cores as torch threads (the sweep's rule: on a small machine, two
-    one-thread runs side by side train more per minute than one two-thread
-    run); on GPUs each run sees one device."""
+    """Train each job, ``parallel`` at a time, and return each exit status
+    by the job's label. With several at a time on a CPU, each run gets its
+    share of the cores as torch threads (the sweep's rule: on a small
+    machine, two one-thread runs side by side train more per minute than
+    one two-thread run); on GPUs each run sees one device."""
     from concurrent.futures import ThreadPoolExecutor
     from custom_modules.sweep.scheduler import plan_resources, run_env
     if parallel <= 1:
-        return {c: train_config(c, w) for c, w in jobs.items()}
+        return {j.label: train_config(j.config, j.work_dir, j.extra_args)
+                for j in jobs}
     res = plan_resources(workers=parallel, gpus_per_run=1)
     slots = list(range(res.workers))
 
-    def one(item):
-        config, work_dir = item
+    def one(job):
         slot = slots.pop()
         try:
-            report(f'[benchmark] {config}: training in {work_dir} '
+            report(f'[benchmark] {job.label}: training in {job.work_dir} '
                    f'({res.describe()})')
-            return config, train_config(config, work_dir, env=run_env(
-                res.threads_per_run, res.devices[slot]))
+            return job.label, train_config(
+                job.config, job.work_dir, job.extra_args,
+                env=run_env(res.threads_per_run, res.devices[slot]))
         finally:
             slots.append(slot)
 
     with ThreadPoolExecutor(res.workers) as pool:
-        return dict(pool.map(one, jobs.items()))
+        return dict(pool.map(one, jobs))
 
 
 def last_checkpoint(work_dir: str) -> Optional[str]:
@@ -235,7 +271,8 @@ def _fmt(v):
 
 
 def render_markdown(rows: List[dict], env: Dict[str, str],
-                    command: str, notes: Optional[str] = None) -> str:
+                    command: str, notes: Optional[str] = None,
+                    seed_rows: Optional[List[dict]] = None) -> str:
     """The leaderboard page. ``notes`` (markdown written by people: what the
     numbers mean, what limits them) is kept in its own file and appended, so
     that rerunning the benchmark refreshes the numbers without losing the
@@ -263,7 +300,8 @@ def render_markdown(rows: List[dict], env: Dict[str, str],
                   '–' if minutes is None else f'{minutes:.1f}',
                   '–' if ms is None else f'{ms:.0f}']
         lines.append('| ' + ' | '.join(cells) + ' |')
-    lines += ['', '## AP against training minutes', '',
+    lines += ['', *render_seed_table(seed_rows or []),
+              '## AP against training minutes', '',
               'One row per validation during training (every '
               '`val_interval` iterations).', '',
               '| config | iter | train min | AP | AP50 | AP75 |',
@@ -311,6 +349,65 @@ def collect_row(config: str, work_dir: str) -> dict:
         with open(timing) as f:
             row.update(json.load(f))
     return row
+
+
+SEED_METRICS = ('mAP', 'mAP_50', 'mAP_75', 'mAP_s', 'mAP_m', 'mAP_l')
+
+
+def collect_seeds(config: str, work_dir: str,
+                  own_seed: Optional[int] = None) -> dict:
+    """Every finished seed of a config: its own run (WORK_DIR, seed
+    ``own_seed``) and the others (WORK_DIR/seed=<s>), with the mean and
+    sample standard deviation of each COCO box metric over them. A run
+    counts once it has validated at its last iteration; a seed still
+    training is left out rather than averaged in at a lower AP."""
+    from custom_modules.sweep.summary import mean_std
+    max_iters = max_iters_of(config)
+    runs = [(own_seed, work_dir)]
+    for d in glob.glob(osp.join(work_dir, 'seed=*')):
+        try:
+            runs.append((int(osp.basename(d).split('=', 1)[1]), d))
+        except ValueError:
+            continue
+    finished = []
+    for seed, d in sorted(runs, key=lambda r: (r[0] is None, r[0] or 0)):
+        last = [r for r in read_jsonl(osp.join(d, 'val_metrics.jsonl'))
+                if r.get('iter') == max_iters]
+        if last:
+            finished.append((seed, last[-1]))
+    stats = {k: mean_std([m.get(f'coco/bbox_{k}') for _, m in finished])
+             for k in SEED_METRICS}
+    return dict(name=osp.splitext(osp.basename(config))[0],
+                seeds=[s for s, _ in finished],
+                ap=[m.get('coco/bbox_mAP') for _, m in finished],
+                stats=stats)
+
+
+def render_seed_table(seed_rows: List[dict]) -> List[str]:
+    """The markdown of the seed table: only configs with two or more
+    finished seeds, because one run says nothing about the spread."""
+    rows = [r for r in seed_rows if len(r['seeds']) >= 2]
+    if not rows:
+        return []
+    lines = ['## Seeds', '',
+             'Configs trained with more than one seed (`python '
+             'tools/benchmark_zoo.py --seeds 0,1,2`): the leaderboard row is '
+             "the config's own seed; the others train in "
+             '`<work dir>/seed=<s>`. AP per seed in seed order, then the '
+             'mean ± sample standard deviation over the finished seeds, and '
+             'the means of the other metrics.', '',
+             '| config | seeds | AP per seed | AP mean ± sd | AP50 | AP75 '
+             '| APs | APm | APl |',
+             '|---|---|---|---|---|---|---|---|---|']
+    for r in rows:
+        mean, sd = r['stats']['mAP']
+        cells = [r['name'], ', '.join('–' if s is None else str(s)
+                                      for s in r['seeds']),
+                 ' / '.join(_fmt(a) for a in r['ap']),
+                 f'{_fmt(mean)} ± {_fmt(sd)}']
+        cells += [_fmt(r['stats'][k][0]) for k in SEED_METRICS[1:]]
+        lines.append('| ' + ' | '.join(cells) + ' |')
+    return lines + ['']
 
 
 def render_speed_markdown(results: List[dict], env: Dict[str, str],

@@ -131,7 +131,7 @@ def test_parallel_training_splits_the_cores(monkeypatch):
         return 0 if config == 'a.py' else 1
 
     monkeypatch.setattr(bench, 'train_config', fake_train)
-    jobs = {'a.py': 'w/a', 'b.py': 'w/b'}
+    jobs = [bench.TrainJob('a.py', 'w/a'), bench.TrainJob('b.py', 'w/b')]
     assert bench.train_configs(jobs, parallel=2,
                                report=lambda m: None) == {'a.py': 0,
                                                           'b.py': 1}
@@ -231,3 +231,68 @@ def test_benchmark_checkpoint_is_the_runs_last_checkpoint(tmp_path):
     ckpt.unlink()
     assert bench.benchmark_checkpoint('configs/ssd300.py',
                                       str(tmp_path)) is None
+
+
+def test_seed_jobs_keep_the_configs_own_seed_in_its_work_dir(monkeypatch):
+    own = bench.config_seed('configs/ssd300.py')
+    assert own == 0
+    job = bench.seed_job('configs/ssd300.py', 'w/ssd300', own, own)
+    assert job == bench.TrainJob('configs/ssd300.py', 'w/ssd300')
+    assert job.extra_args == [] and job.label == 'configs/ssd300.py'
+    assert bench.seed_job('configs/ssd300.py', 'w/ssd300', None, own) == job
+    job = bench.seed_job('configs/ssd300.py', 'w/ssd300', 2, own)
+    assert job.work_dir == bench.osp.join('w/ssd300', 'seed=2')
+    assert job.extra_args == ['--cfg-options', 'randomness.seed=2']
+    assert job.label == 'configs/ssd300.py seed=2'
+    # Two seeds of one config are two jobs with two exit statuses.
+    calls = []
+    monkeypatch.setattr(bench, 'train_config', lambda c, w, a=(), env=None:
+                        calls.append((c, w, list(a))) or len(calls) - 1)
+    out = bench.train_configs([bench.seed_job('configs/ssd300.py', 'w', s, 0)
+                               for s in (0, 1)])
+    assert out == {'configs/ssd300.py': 0, 'configs/ssd300.py seed=1': 1}
+    assert calls[1] == ('configs/ssd300.py', bench.osp.join('w', 'seed=1'),
+                        ['--cfg-options', 'randomness.seed=1'])
+
+
+def test_seed_statistics_count_only_finished_seeds(tmp_path):
+    run = tmp_path / 'ssd300'
+    final = dict(train_seconds=60.0, **{'coco/bbox_mAP_50': 0.5})
+    write_run(run, [{'iter': 400, 'coco/bbox_mAP': 0.351, **final}])
+    write_run(run / 'seed=1', [{'iter': 400, 'coco/bbox_mAP': 0.415,
+                                **final}])
+    write_run(run / 'seed=2', [{'iter': 400, 'coco/bbox_mAP': 0.380,
+                                **dict(final, **{'coco/bbox_mAP_50': 0.8})}])
+    # Still training: its AP at iteration 300 must not be averaged in.
+    write_run(run / 'seed=3', [{'iter': 300, 'coco/bbox_mAP': 0.1, **final}])
+    (run / 'seed=x').mkdir()
+    row = bench.collect_seeds('configs/ssd300.py', str(run), own_seed=0)
+    assert row['seeds'] == [0, 1, 2]
+    assert row['ap'] == [0.351, 0.415, 0.380]
+    mean, sd = row['stats']['mAP']
+    # Hand-computed: mean 1.146 / 3 = 0.382; deviations -0.031, 0.033,
+    # -0.002; sample variance (0.000961 + 0.001089 + 0.000004) / 2.
+    assert abs(mean - 0.382) < 1e-12
+    assert abs(sd - (0.002054 / 2) ** 0.5) < 1e-12
+    assert abs(row['stats']['mAP_50'][0] - 0.6) < 1e-12
+    assert row['stats']['mAP_s'] == (None, None)
+
+    md = bench.render_markdown([bench.collect_row('configs/ssd300.py',
+                                                  str(run))],
+                               {'cpu': 'x'}, 'cmd', seed_rows=[row])
+    lines = md.splitlines()
+    assert '| ssd300 | 0, 1, 2 | 35.1 / 41.5 / 38.0 | 38.2 ± 3.2 | 60.0 ' \
+           '| – | – | – | – |' in lines
+    assert lines.index('## Seeds') < lines.index('## AP against training '
+                                                 'minutes')
+
+
+def test_seed_table_needs_two_finished_seeds(tmp_path):
+    run = tmp_path / 'ssd300'
+    write_run(run, [{'iter': 400, 'train_seconds': 1.0,
+                     'coco/bbox_mAP': 0.351}])
+    row = bench.collect_seeds('configs/ssd300.py', str(run), own_seed=0)
+    assert row['seeds'] == [0]
+    assert bench.render_seed_table([row]) == []
+    assert '## Seeds' not in bench.render_markdown([], {'cpu': 'x'}, 'cmd',
+                                                   seed_rows=[row])

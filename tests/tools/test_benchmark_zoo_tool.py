@@ -1,0 +1,41 @@
+"""tools/benchmark_zoo.py end to end on work dirs written to disk: the seed
+table from runs in <work dir>/seed=<s>, and a bad --seeds refused in one
+line."""
+import json
+
+from test_cli_errors import assert_one_line_error, run_tool
+
+
+def write_final(work_dir, ap, iters):
+    work_dir.mkdir(parents=True)
+    (work_dir / 'val_metrics.jsonl').write_text(json.dumps(
+        {'iter': iters, 'train_seconds': 60.0, 'coco/bbox_mAP': ap,
+         'coco/bbox_mAP_50': 0.6}) + '\n')
+
+
+def test_table_only_renders_every_finished_seed(tmp_path):
+    root = tmp_path / 'runs'
+    write_final(root / 'refinedet320', 0.350, 400)
+    write_final(root / 'refinedet320' / 'seed=1', 0.354, 400)
+    write_final(root / 'ssd300', 0.351, 400)
+    out = tmp_path / 'page.md'
+    proc = run_tool(['tools/benchmark_zoo.py', '--table-only', '--root',
+                     str(root), '--out', str(out), '--notes', ''])
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    page = out.read_text().splitlines()
+    assert '| refinedet320 | 0, 1 | 35.0 / 35.4 | 35.2 ± 0.3 | 60.0 | – ' \
+           '| – | – | – |' in page
+    # One seed is no spread: SSD300 keeps its leaderboard row only.
+    seeds = page[page.index('## Seeds'):page.index(
+        '## AP against training minutes')]
+    assert not any(ln.startswith('| ssd300 ') for ln in seeds)
+    assert any(ln.startswith('| ssd300 | 400/400 | 35.1 |') for ln in page)
+
+
+def test_bad_seed_list_is_one_line(tmp_path):
+    proc = run_tool(['tools/benchmark_zoo.py', '--seeds', '0,one',
+                     '--root', str(tmp_path), '--out',
+                     str(tmp_path / 'p.md')])
+    assert_one_line_error(proc, "--seeds '0,one' is not a seed list",
+                          "'0,1,2'")
+    assert not (tmp_path / 'p.md').exists()

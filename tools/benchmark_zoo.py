@@ -36,7 +36,9 @@ def parse_args(argv=None):
     p.add_argument('--table-only', action='store_true',
                    help='only re-render the table from existing work dirs')
     p.add_argument('--no-train', action='store_true',
-                   help='time inference of whatever is trained, train nothing')
+                   help='time inference of whatever is trained, train nothing '
+                   '(a training run times only models not yet timed or '
+                   'retrained since)')
     p.add_argument('--jobs', type=int, default=1,
                    help='configs trained side by side; on a CPU the cores '
                    'are split between them (2 on a 2-core machine)')
@@ -75,7 +77,8 @@ def main(argv=None):
     if not args.table_only:
         for c in configs:
             ckpt = bench.last_checkpoint(work[c])
-            if ckpt and bench.is_trained(work[c], bench.max_iters_of(c)):
+            if ckpt and bench.is_trained(work[c], bench.max_iters_of(c)) \
+                    and (args.no_train or bench.needs_timing(work[c], ckpt)):
                 timing = bench.time_inference(c, ckpt, args.inference_images)
                 with open(osp.join(work[c], 'inference_timing.json'),
                           'w') as f:

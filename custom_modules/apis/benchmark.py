@@ -122,6 +122,17 @@ def last_checkpoint(work_dir: str) -> Optional[str]:
     return path if osp.isfile(path) else None
 
 
+def needs_timing(work_dir: str, checkpoint: str) -> bool:
+    """Whether a trained run lacks an inference time for its current
+    weights. A benchmark run that only trains more seeds, or one config,
+    must not retake the other rows' times on whatever load the machine has
+    then: every ms in the leaderboard stays from the sitting it was taken
+    in, until the weights change or ``--no-train`` asks to retake them."""
+    timing = osp.join(work_dir, 'inference_timing.json')
+    return not osp.isfile(timing) or \
+        osp.getmtime(timing) < osp.getmtime(checkpoint)
+
+
 def benchmark_checkpoint(config: str,
                          root: str = osp.join('work_dirs', 'benchmark')
                          ) -> Optional[str]:

@@ -296,3 +296,18 @@ def test_seed_table_needs_two_finished_seeds(tmp_path):
     assert bench.render_seed_table([row]) == []
     assert '## Seeds' not in bench.render_markdown([], {'cpu': 'x'}, 'cmd',
                                                    seed_rows=[row])
+
+
+def test_a_run_is_timed_once_per_set_of_weights(tmp_path):
+    import os
+    ckpt = tmp_path / 'iter_400.pth'
+    ckpt.write_bytes(b'')
+    assert bench.needs_timing(str(tmp_path), str(ckpt))
+    timing = tmp_path / 'inference_timing.json'
+    timing.write_text('{}')
+    os.utime(ckpt, (1000, 1000))
+    os.utime(timing, (2000, 2000))
+    assert not bench.needs_timing(str(tmp_path), str(ckpt))
+    # Retrained (a newer checkpoint): the old time is stale.
+    os.utime(ckpt, (3000, 3000))
+    assert bench.needs_timing(str(tmp_path), str(ckpt))

@@ -46,6 +46,10 @@ def parse_args(argv=None):
                    "or '0-2' (default: the config's own seed only). The "
                    "config's own seed is its leaderboard row; the others "
                    'train in WORK_DIR/seed=<s> and fill the seed table')
+    p.add_argument('--plot', default=None,
+                   help='AP against training minutes, linked from the page '
+                   "(default: images/benchmark_curves.png next to --out; '' "
+                   'for none)')
     p.add_argument('--inference-images', type=int, default=50)
     return p.parse_args(argv)
 
@@ -91,10 +95,15 @@ def main(argv=None):
         with open(args.notes) as f:
             notes = f.read()
     os.makedirs(osp.dirname(args.out) or '.', exist_ok=True)
+    if args.plot is None:
+        args.plot = osp.join(osp.dirname(args.out), 'images',
+                             'benchmark_curves.png')
+    plot = args.plot and bench.plot_curves(rows, args.plot)
     with open(args.out, 'w') as f:
-        f.write(bench.render_markdown(rows, bench.environment(),
-                                      'python tools/benchmark_zoo.py',
-                                      notes, seed_rows))
+        f.write(bench.render_markdown(
+            rows, bench.environment(), 'python tools/benchmark_zoo.py',
+            notes, seed_rows,
+            plot and osp.relpath(plot, osp.dirname(args.out) or '.')))
     print(f'[benchmark] wrote {args.out}')
 
 

@@ -283,7 +283,8 @@ def _fmt(v):
 
 def render_markdown(rows: List[dict], env: Dict[str, str],
                     command: str, notes: Optional[str] = None,
-                    seed_rows: Optional[List[dict]] = None) -> str:
+                    seed_rows: Optional[List[dict]] = None,
+                    plot: Optional[str] = None) -> str:
     """The leaderboard page. ``notes`` (markdown written by people: what the
     numbers mean, what limits them) is kept in its own file and appended, so
     that rerunning the benchmark refreshes the numbers without losing the
@@ -314,7 +315,12 @@ def render_markdown(rows: List[dict], env: Dict[str, str],
     lines += ['', *render_seed_table(seed_rows or []),
               '## AP against training minutes', '',
               'One row per validation during training (every '
-              '`val_interval` iterations).', '',
+              '`val_interval` iterations). Minutes are each run\'s own '
+              'training wall-clock, validation excluded: one core per run '
+              'for configs trained side by side (`--jobs 2`), the whole '
+              'machine otherwise.', '',
+              *([f'![AP against training minutes]({plot})', '']
+                if plot else []),
               '| config | iter | train min | AP | AP50 | AP75 |',
               '|---|---|---|---|---|---|']
     for r in rows:
@@ -328,6 +334,49 @@ def render_markdown(rows: List[dict], env: Dict[str, str],
     if notes:
         lines += ['', notes.strip()]
     return '\n'.join(lines) + '\n'
+
+
+def plot_curves(rows: List[dict], path: str,
+                budget_minutes: Optional[float] = 20.0) -> Optional[str]:
+    """AP against training minutes, one line per config, from the same
+    validation records as the page's curve table: where each detector is
+    after a given amount of this machine's time, the comparison a reader
+    with a fixed budget needs. The x axis is logarithmic because the zoo
+    spans 15 to 170 minutes; the dashed line is the demo's 20-minute budget.
+    Returns the path, or None when no config has validated yet."""
+    curves = [r for r in rows if r.get('curve')]
+    if not curves:
+        return None
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(7.5, 4.8))
+    for r in curves:
+        minutes = [rec['train_seconds'] / 60 for rec in r['curve']]
+        ap = [100 * (rec.get('coco/bbox_mAP') or 0) for rec in r['curve']]
+        unfinished = r['curve'][-1]['iter'] < r['max_iters']
+        line, = ax.plot(minutes, ap, marker='o', markersize=3,
+                        linestyle='--' if unfinished else '-',
+                        label=r['name'] + (' (training)' if unfinished
+                                           else ''))
+        ax.annotate(f'{ap[-1]:.1f}', (minutes[-1], ap[-1]), fontsize=7,
+                    xytext=(3, 0), textcoords='offset points',
+                    color=line.get_color(), va='center')
+    if budget_minutes:
+        ax.axvline(budget_minutes, color='grey', linestyle=':', linewidth=1)
+        ax.text(budget_minutes, ax.get_ylim()[1], f' {budget_minutes:g} min',
+                fontsize=7, color='grey', va='top')
+    ax.set_xscale('log')
+    ax.set_xlabel('training minutes on this machine (log scale)')
+    ax.set_ylabel('COCO box AP on val (%)')
+    ax.set_title('AP against training minutes, from a random init')
+    ax.grid(True, which='both', alpha=0.3)
+    ax.legend(fontsize=7, loc='upper left')
+    fig.tight_layout()
+    os.makedirs(osp.dirname(path) or '.', exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
 
 
 def top_level_configs(repo: str = None) -> List[str]:

@@ -311,3 +311,24 @@ def test_a_run_is_timed_once_per_set_of_weights(tmp_path):
     # Retrained (a newer checkpoint): the old time is stale.
     os.utime(ckpt, (3000, 3000))
     assert bench.needs_timing(str(tmp_path), str(ckpt))
+
+
+def test_curve_plot_is_a_png_linked_from_the_page(tmp_path):
+    import cv2
+    run = tmp_path / 'ssd300'
+    write_run(run, [{'iter': 200, 'train_seconds': 600.0,
+                     'coco/bbox_mAP': 0.1},
+                    {'iter': 400, 'train_seconds': 1200.0,
+                     'coco/bbox_mAP': 0.3}])
+    rows = [bench.collect_row('configs/ssd300.py', str(run)),
+            bench.collect_row('configs/ssd512.py', str(tmp_path / 'none'))]
+    path = bench.plot_curves(rows, str(tmp_path / 'images' / 'curves.png'))
+    img = cv2.imread(path)
+    assert img is not None and img.shape[2] == 3 and min(img.shape[:2]) > 300
+    # Nothing validated yet: no picture, and no link to one.
+    assert bench.plot_curves(rows[1:], str(tmp_path / 'x.png')) is None
+    assert not (tmp_path / 'x.png').exists()
+    md = bench.render_markdown(rows, {'cpu': 'x'}, 'cmd',
+                               plot='images/curves.png')
+    assert '![AP against training minutes](images/curves.png)' in md
+    assert '![' not in bench.render_markdown(rows, {'cpu': 'x'}, 'cmd')

@@ -30,6 +30,10 @@ def test_table_only_renders_every_finished_seed(tmp_path):
         '## AP against training minutes')]
     assert not any(ln.startswith('| ssd300 ') for ln in seeds)
     assert any(ln.startswith('| ssd300 | 400/400 | 35.1 |') for ln in page)
+    # The curve picture lands next to the page, linked relatively.
+    assert (tmp_path / 'images' / 'benchmark_curves.png').stat().st_size > 0
+    assert '![AP against training minutes](images/benchmark_curves.png)' \
+        in page
 
 
 def test_bad_seed_list_is_one_line(tmp_path):

@@ -7,11 +7,12 @@
 # for 80k iterations then 1e-4 and 1e-5 for 20k each (120k in all), SSD's
 # data augmentation, VGG16 initialised from ImageNet and every new layer with
 # Xavier. "RefineDet320+" (multi-scale testing) is the tta_model /
-# tta_pipeline pair at the bottom.
+# tta_pipeline pair of _base_/tta/refinedet320_tta.py.
 _base_ = [
     '../_base_/models/refinedet320.py',
     '../_base_/datasets/voc0712.py',
     '../_base_/default_runtime.py',
+    '../_base_/tta/refinedet320_tta.py',
 ]
 
 model = dict(
@@ -114,30 +115,3 @@ default_hooks = dict(
 log_processor = dict(by_epoch=False)
 # lr 1e-3 belongs to a 32-image batch (4 GPUs x 8).
 auto_scale_lr = dict(enable=False, base_batch_size=32)
-
-# RefineDet320+: test-time augmentation through mmdet's DetTTAModel. Each
-# image is run at several square sizes, each plain and flipped; the boxes
-# are mapped back to the original image and merged by one more per-class
-# NMS. The paper's "+" numbers come from multi-scale testing in this spirit;
-# the sizes below are DetLab's choice (the paper does not list them).
-# Use: `python tools/test.py CONFIG CKPT --tta`, which swaps model -> tta_model and the
-# test pipeline -> tta_pipeline.
-tta_scales = [256, 320, 416, 512]
-tta_model = dict(
-    type='DetTTAModel',
-    tta_cfg=dict(nms=dict(type='nms', iou_threshold=0.45), max_per_img=200))
-tta_pipeline = [
-    dict(type='LoadImageFromFile', backend_args=backend_args),
-    dict(
-        type='TestTimeAug',
-        transforms=[
-            [dict(type='Resize', scale=(s, s), keep_ratio=False)
-             for s in tta_scales],
-            [dict(type='RandomFlip', prob=1.),
-             dict(type='RandomFlip', prob=0.)],
-            [dict(type='LoadAnnotations', with_bbox=True)],
-            [dict(type='PackDetInputs',
-                  meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
-                             'scale_factor', 'flip', 'flip_direction'))],
-        ])
-]

@@ -7,6 +7,7 @@ are skipped, and an interrupted one continues from its last checkpoint.
 Inference is timed afterwards for all configs in one process, on the same
 images at batch size 1, so the ms/img column compares like with like.
 """
+import functools
 import glob
 import json
 import os
@@ -28,6 +29,9 @@ def read_jsonl(path: str) -> List[dict]:
         return [json.loads(line) for line in f if line.strip()]
 
 
+# A zoo run asks each config for its schedule and seed once per seed and
+# once per table; the files do not change during the run.
+@functools.lru_cache(maxsize=None)
 def max_iters_of(config: str) -> int:
     from mmengine.config import Config
     return int(Config.fromfile(config).train_cfg.max_iters)
@@ -56,6 +60,7 @@ class TrainJob(NamedTuple):
             else ['--cfg-options', f'randomness.seed={self.seed}']
 
 
+@functools.lru_cache(maxsize=None)
 def config_seed(config: str) -> Optional[int]:
     """The seed a config trains with when nothing overrides it."""
     from mmengine.config import Config

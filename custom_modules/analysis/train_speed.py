@@ -16,6 +16,7 @@ from typing import Dict, List
 import torch
 
 from custom_modules.apis.benchmark import machine_table
+from custom_modules.engine.channels_last_hook import to_channels_last
 
 
 def parse_variant(text: str):
@@ -55,7 +56,17 @@ def _build(config: str, options: dict, seed: int):
     model.init_weights()
     model.train()
     optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
+    # No Runner here, so no hooks: apply the one that changes the step's
+    # speed, as the Runner would before the first iteration.
+    if uses_channels_last(cfg):
+        to_channels_last(model)
     return cfg, model, optim_wrapper
+
+
+def uses_channels_last(cfg) -> bool:
+    """Whether ``cfg`` trains with an enabled ``ChannelsLastHook``."""
+    return any(h.get('type') == 'ChannelsLastHook' and h.get('enabled', True)
+               for h in cfg.get('custom_hooks', []))
 
 
 def _batches(cfg, count: int, seed: int) -> List[dict]:

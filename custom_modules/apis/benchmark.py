@@ -149,7 +149,7 @@ def benchmark_checkpoint(config: str,
 
 
 def _build_for_timing(config: str, checkpoint: Optional[str], count: int,
-                      fuse_conv_bn: bool = False):
+                      fuse_conv_bn: bool = False, channels_last: bool = False):
     from mmengine.dataset import pseudo_collate
     from mmengine.runner import load_checkpoint
     from mmdet.registry import DATASETS, MODELS
@@ -174,6 +174,10 @@ def _build_for_timing(config: str, checkpoint: Optional[str], count: int,
     if fuse_conv_bn:
         from custom_modules.models.utils import fold_batch_norms
         fold_batch_norms(model, lambda: model.test_step(samples[0]))
+    if channels_last:
+        # After folding: the folded convs get new weights, in NCHW.
+        from custom_modules.engine.channels_last_hook import to_channels_last
+        to_channels_last(model)
     return model, samples
 
 
@@ -182,7 +186,8 @@ def time_inference_interleaved(configs: List[str],
                                num_images: int = 50,
                                warmup: int = 5,
                                fuse_conv_bn: bool = False,
-                               threads: Optional[int] = None
+                               threads: Optional[int] = None,
+                               channels_last: bool = False
                                ) -> List[Dict[str, float]]:
     """Median and mean ms per image of ``model.test_step`` at batch size 1,
     data loading excluded, on the first ``num_images`` val images.
@@ -193,8 +198,9 @@ def time_inference_interleaved(configs: List[str],
     initialisation: the network costs the same, but untrained scores pass
     more boxes to NMS, so its time is an upper bound. ``fuse_conv_bn``
     folds every BatchNorm into the convolution before it, in every model
-    alike, as a deployed network would run (models/utils/fold_batch_norm.py).
-    ``threads`` pins torch's intra-op threads (default: torch's own choice,
+    alike, as a deployed network would run (models/utils/fold_batch_norm.py);
+    ``channels_last`` puts every model's weights, and so its activations, in
+    NHWC (engine/channels_last_hook.py). ``threads`` pins torch's intra-op threads (default: torch's own choice,
     all cores); the ratio between two models depends on it, because their
     layers do not all parallelise alike. Each result also keeps its
     per-image times (``ms``), in image order, for ``paired_ratio``.
@@ -202,7 +208,8 @@ def time_inference_interleaved(configs: List[str],
     import torch
     if threads:
         torch.set_num_threads(threads)
-    built = [_build_for_timing(c, k, num_images + warmup, fuse_conv_bn)
+    built = [_build_for_timing(c, k, num_images + warmup, fuse_conv_bn,
+                               channels_last)
              for c, k in zip(configs, checkpoints)]
     times = [[] for _ in configs]
     n = min(len(samples) for _, samples in built)
@@ -476,7 +483,8 @@ def render_seed_table(seed_rows: List[dict]) -> List[str]:
 
 
 def render_speed_markdown(results: List[dict], env: Dict[str, str],
-                          command: str, fuse_conv_bn: bool = False) -> str:
+                          command: str, fuse_conv_bn: bool = False,
+                          channels_last: bool = False) -> str:
     """Inference times measured in one process, with the ratio to the first
     config: the comparison the RefineDet paper makes (40.2 vs 46 FPS)."""
     base = results[0]['ms_median']
@@ -488,7 +496,9 @@ def render_speed_markdown(results: List[dict], env: Dict[str, str],
                  'Every BatchNorm is folded into the convolution before it '
                  '(--fuse-conv-bn), as a deployed model runs.'
                  if fuse_conv_bn else
-                 'BatchNorms run as separate layers (no --fuse-conv-bn).'),
+                 'BatchNorms run as separate layers (no --fuse-conv-bn).')
+             + (' Weights and activations are NHWC (--channels-last).'
+                if channels_last else ''),
              '',
              *machine_table(env), '',
              '| config | weights | images | median ms/img | mean ms/img '

@@ -84,8 +84,9 @@ class ChannelsLastHook(Hook):
             return
         self._done = True
         changed = to_channels_last(runner.model)
-        print_log(f'ChannelsLastHook: {changed} convolution weights in '
-                  'channels_last (NHWC) memory format', logger='current')
+        print_log(f'ChannelsLastHook: model in channels_last (NHWC); '
+                  f'{changed} weights changed layout (a 1x1 conv\'s weight '
+                  'is laid out alike in both)', logger='current')
 
     def before_train(self, runner) -> None:
         self._convert(runner)

@@ -332,3 +332,34 @@ def test_curve_plot_is_a_png_linked_from_the_page(tmp_path):
                                plot='images/curves.png')
     assert '![AP against training minutes](images/curves.png)' in md
     assert '![' not in bench.render_markdown(rows, {'cpu': 'x'}, 'cmd')
+
+
+def test_timing_with_channels_last_folds_first_then_runs_nhwc(
+        tiny_shapes, tmp_path):
+    """--fuse-conv-bn --channels-last: the folded convs (new weights) are
+    NHWC too, and the model predicts what the NCHW one does."""
+    import torch
+    import torch.nn as nn
+    config = tmp_path / 'ssd300_tiny.py'
+    config.write_text(
+        f"_base_ = '{bench.osp.abspath('configs/ssd300.py')}'\n"
+        f"test_dataloader = dict(dataset=dict(data_root='{tiny_shapes}/'))\n")
+    torch.manual_seed(0)
+    nchw, samples = bench._build_for_timing(str(config), None, 1,
+                                            fuse_conv_bn=True)
+    torch.manual_seed(0)
+    nhwc, _ = bench._build_for_timing(str(config), None, 1, fuse_conv_bn=True,
+                                      channels_last=True)
+    convs = [m for m in nhwc.modules() if isinstance(m, nn.Conv2d)]
+    assert all(m.weight.is_contiguous(memory_format=torch.channels_last)
+               for m in convs)
+    with torch.no_grad():
+        a = nchw.test_step(samples[0])[0].pred_instances
+        b = nhwc.test_step(samples[0])[0].pred_instances
+    assert len(a) == len(b) > 0
+    assert torch.allclose(a.scores, b.scores, atol=1e-4)
+    md = bench.render_speed_markdown(
+        [dict(name='ssd300', weights='initial', images=1, ms_median=1.,
+              ms_mean=1.)], {'cpu': 'x'}, 'cmd', fuse_conv_bn=True,
+        channels_last=True)
+    assert 'activations are NHWC (--channels-last)' in md

@@ -5,6 +5,7 @@ the table (with ratios to the first config) to docs/inference_speed.md.
     python tools/analysis/inference_speed.py A.py B.py --checkpoints a.pth b.pth
     python tools/analysis/inference_speed.py A.py B.py --fuse-conv-bn  # BN folded
     python tools/analysis/inference_speed.py A.py B.py --threads 1     # one core
+    python tools/analysis/inference_speed.py A.py B.py --channels-last # NHWC
 """
 import argparse
 import os
@@ -32,6 +33,10 @@ def main(argv=None):
     p.add_argument('--fuse-conv-bn', action='store_true',
                    help='fold each BatchNorm into the convolution before it '
                    '(every model alike), as a deployed detector runs')
+    p.add_argument('--channels-last', action='store_true',
+                   help='NHWC weights and activations in every model alike '
+                   '(single-stage detectors only: mmcv\'s RoIAlign reads '
+                   'NCHW)')
     p.add_argument('--threads', type=int,
                    help='torch intra-op threads (default: all cores); the '
                    'ratio between models depends on it')
@@ -50,17 +55,19 @@ def main(argv=None):
                                  for c in args.configs]
     timings = bench.time_inference_interleaved(
         args.configs, ckpts, args.images, fuse_conv_bn=args.fuse_conv_bn,
-        threads=args.threads)
+        threads=args.threads, channels_last=args.channels_last)
     results = [dict(name=osp.splitext(osp.basename(c))[0],
                     weights='trained' if k else 'initial', **t)
                for c, k, t in zip(args.configs, ckpts, timings)]
     cmd = 'python tools/analysis/inference_speed.py ' + ' '.join(
         args.configs) + (' --fuse-conv-bn' if args.fuse_conv_bn else '') + (
         f' --threads {args.threads}' if args.threads else '') + (
+        ' --channels-last' if args.channels_last else '') + (
         f' --out {args.out}' if args.out != 'docs/inference_speed.md' else '')
     with open(args.out, 'w') as f:
         f.write(bench.render_speed_markdown(results, bench.environment(),
-                                            cmd, args.fuse_conv_bn))
+                                            cmd, args.fuse_conv_bn,
+                                            args.channels_last))
     for r in results:
         pr = bench.paired_ratio(results[0]['ms'], r['ms'])
         print(f"{r['name']}: {r['ms_median']:.0f} ms/img (median of "

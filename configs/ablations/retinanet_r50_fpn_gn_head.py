@@ -9,6 +9,8 @@
 # because the head is shared across the five pyramid levels: BN would keep
 # one set of running statistics for maps of five different scales and
 # apply it to all of them at test time; GN normalises each map by itself.
+# Measured (seed 0, 1800 iterations, docs/benchmarks.md): 55.4 AP against
+# the demo's 51.5, ahead at every validation, ~9% more time per step.
 _base_ = '../retinanet_r50_fpn.py'
 model = dict(
     bbox_head=dict(norm_cfg=dict(type='GN', num_groups=32,

@@ -14,7 +14,7 @@
 #   forward pass in bf16 where the CPU has it natively (AVX512-BF16/AMX):
 #   measured here, a training step takes 0.75 s instead of 1.40 s
 #   (docs/train_speed.md), so the same minutes buy twice the steps;
-# - NHWC activations (ChannelsLastHook), another 1.18x per step;
+# - NHWC activations (ChannelsLastHook), another 1.14x per step;
 # - the focal loss at gamma=1, alpha=0.75 instead of the paper's 2 and 0.25:
 #   the best cell of the focal-loss study (docs/ablations.md) and +2.9 AP on
 #   this recipe at 1000 iterations (docs/benchmarks.md). With 6 classes and
@@ -34,7 +34,7 @@ _base_ = [
 default_hooks = dict(checkpoint=dict(by_epoch=False, interval=200))
 optim_wrapper = dict(type='BF16AutocastOptimWrapper')
 # NHWC activations: oneDNN's (and cuDNN's) convolutions compute in that
-# layout, so NCHW costs a reorder around every conv; measured 1.18x faster
+# layout, so NCHW costs a reorder around every conv; measured 1.14x faster
 # per step here (docs/train_speed.md). Index 1 of the list, so
 # `custom_hooks.1.enabled=False` gives the NCHW run.
 custom_hooks = [dict(type='MetricsRecorderHook'),

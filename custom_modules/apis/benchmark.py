@@ -200,8 +200,8 @@ def time_inference_interleaved(configs: List[str],
     folds every BatchNorm into the convolution before it, in every model
     alike, as a deployed network would run (models/utils/fold_batch_norm.py);
     ``channels_last`` puts every model's weights, and so its activations, in
-    NHWC (engine/channels_last_hook.py). ``threads`` pins torch's intra-op threads (default: torch's own choice,
-    all cores); the ratio between two models depends on it, because their
+    NHWC (engine/channels_last_hook.py). ``threads`` pins torch's intra-op
+    threads (default: torch's own choice, all cores); the ratio between two models depends on it, because their
     layers do not all parallelise alike. Each result also keeps its
     per-image times (``ms``), in image order, for ``paired_ratio``.
     """

@@ -21,6 +21,9 @@ test_pipeline = [
 # A checkpoint twice per validation: ~36 s per iteration on a 2-core CPU,
 # so 100 iterations are an hour that an interruption would otherwise lose.
 default_hooks = dict(checkpoint=dict(by_epoch=False, interval=50))
+# NHWC weights and activations, as configs/ssd512.py explains.
+custom_hooks = [dict(type='MetricsRecorderHook'),
+                dict(type='ChannelsLastHook')]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
 test_dataloader = val_dataloader

@@ -19,6 +19,14 @@ optim_wrapper = dict(type='BF16AutocastOptimWrapper')
 # iteration takes ~36 s, so 100 of them are an hour that an interruption
 # would otherwise lose.
 default_hooks = dict(checkpoint=dict(by_epoch=False, interval=50))
+# NHWC weights and activations (ChannelsLastHook, as in the demo config):
+# oneDNN computes convolutions in NHWC, so NCHW costs a reorder around every
+# one. The 512 px configs are the zoo's longest runs, so they take the
+# speed-up; it changes the layout, not the numbers
+# (tests/engine/test_channels_last_hook.py). `custom_hooks.1.enabled=False`
+# gives the NCHW run.
+custom_hooks = [dict(type='MetricsRecorderHook'),
+                dict(type='ChannelsLastHook')]
 input_size = 512
 # Batch norm after every convolution of the VGG trunk and of the extra
 # layers: a plain VGG16 from a random init spends its first ~200 iterations

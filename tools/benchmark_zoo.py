@@ -6,6 +6,10 @@ continues where it stopped. Hours of CPU: run it in the background.
     python tools/benchmark_zoo.py --configs configs/ssd300.py configs/refinedet320.py --jobs 2
     python tools/benchmark_zoo.py --configs configs/ssd300.py --seeds 0-2
     python tools/benchmark_zoo.py --table-only      # re-render from work dirs
+
+Configs with no work dir on this machine keep the numbers of the committed
+record (docs/benchmark_results.json, marked * on the page), so that
+retraining one config on a fresh clone does not blank the others.
 """
 import argparse
 import json
@@ -33,6 +37,10 @@ def parse_args(argv=None):
     p.add_argument('--notes', default='docs/benchmark_notes.md',
                    help='markdown appended to the page (analysis that a '
                    'rerun must not erase); skipped if the file is missing')
+    p.add_argument('--record', default='docs/benchmark_results.json',
+                   help='committed JSON of every row last shown: configs '
+                   'with no work dir on this machine keep their recorded '
+                   "numbers instead of blank rows ('' to ignore it)")
     p.add_argument('--table-only', action='store_true',
                    help='only re-render the table from existing work dirs')
     p.add_argument('--no-train', action='store_true',
@@ -90,6 +98,10 @@ def main(argv=None):
                 print(f'[benchmark] {c}: {timing["ms_median"]:.0f} ms/img')
     rows = [bench.collect_row(c, w) for c, w in work.items()]
     seed_rows = [bench.collect_seeds(c, w, own[c]) for c, w in work.items()]
+    env = bench.environment()
+    if args.record:
+        rows, seed_rows = bench.merge_with_record(
+            rows, seed_rows, bench.load_record(args.record))
     notes = None
     if args.notes and osp.isfile(args.notes):
         with open(args.notes) as f:
@@ -101,10 +113,13 @@ def main(argv=None):
     plot = args.plot and bench.plot_curves(rows, args.plot)
     with open(args.out, 'w') as f:
         f.write(bench.render_markdown(
-            rows, bench.environment(), 'python tools/benchmark_zoo.py',
+            rows, env, 'python tools/benchmark_zoo.py',
             notes, seed_rows,
             plot and osp.relpath(plot, osp.dirname(args.out) or '.')))
-    print(f'[benchmark] wrote {args.out}')
+    if args.record:
+        bench.save_record(args.record, rows, seed_rows, env)
+    print(f'[benchmark] wrote {args.out}' +
+          (f' and {args.record}' if args.record else ''))
 
 
 if __name__ == '__main__':

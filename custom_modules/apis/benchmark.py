@@ -32,9 +32,33 @@ def read_jsonl(path: str) -> List[dict]:
 # A zoo run asks each config for its schedule and seed once per seed and
 # once per table; the files do not change during the run.
 @functools.lru_cache(maxsize=None)
-def max_iters_of(config: str) -> int:
+def _load(config: str):
     from mmengine.config import Config
-    return int(Config.fromfile(config).train_cfg.max_iters)
+    return Config.fromfile(config)
+
+
+def max_iters_of(config: str) -> int:
+    return int(_load(config).train_cfg.max_iters)
+
+
+# The parts of a config that decide what a training run learns. Hooks,
+# checkpoint intervals, logging and NHWC memory layout are left out: they
+# change how a run is watched or how fast it goes, not its numbers.
+RECIPE_KEYS = ('model', 'train_dataloader', 'optim_wrapper',
+               'param_scheduler', 'train_cfg', 'randomness')
+
+
+@functools.lru_cache(maxsize=None)
+def recipe_fingerprint(config: str) -> str:
+    """A short hash of the config's recipe (RECIPE_KEYS, fully resolved
+    through its bases), so that a recorded result is only shown for the
+    recipe that produced it: change the model, data, optimiser or schedule
+    and the old numbers stop standing in for the new config."""
+    import hashlib
+    cfg = _load(config)
+    recipe = {k: cfg.get(k) for k in RECIPE_KEYS}
+    text = json.dumps(recipe, sort_keys=True, default=str)
+    return hashlib.sha1(text.encode()).hexdigest()[:12]
 
 
 def is_trained(work_dir: str, max_iters: int) -> bool:
@@ -317,13 +341,19 @@ def render_markdown(rows: List[dict], env: Dict[str, str],
         g = (r.get('metrics') or {}).get
         minutes = r.get('train_minutes')
         ms = r.get('ms_median')
-        cells = [r['name'], f"{r.get('iter', '–')}/{r['max_iters']}"]
+        cells = [r['name'] + (' *' if r.get('recorded') else ''),
+                 f"{r.get('iter', '–')}/{r['max_iters']}"]
         cells += [_fmt(g(f'coco/bbox_{k}')) for k in
                   ('mAP', 'mAP_50', 'mAP_75', 'mAP_s', 'mAP_m', 'mAP_l')]
         cells += [_fmt(g('coco/segm_mAP')),
                   '–' if minutes is None else f'{minutes:.1f}',
                   '–' if ms is None else f'{ms:.0f}']
         lines.append('| ' + ' | '.join(cells) + ' |')
+    if any(r.get('recorded') for r in rows):
+        lines += ['', '\\* from the record of earlier runs '
+                  '(docs/benchmark_results.json): this machine has no work '
+                  'dir for the config, so its numbers are those of the '
+                  'machine that last trained it.']
     lines += ['', *render_seed_table(seed_rows or []),
               '## AP against training minutes', '',
               'One row per validation during training (every '
@@ -411,7 +441,7 @@ def collect_row(config: str, work_dir: str) -> dict:
     name = osp.splitext(osp.basename(config))[0]
     curve = read_jsonl(osp.join(work_dir, 'val_metrics.jsonl'))
     row = dict(name=name, config=config, max_iters=max_iters_of(config),
-               curve=curve)
+               recipe=recipe_fingerprint(config), curve=curve)
     if curve:
         last = curve[-1]
         row.update(iter=last['iter'], metrics=last,
@@ -424,6 +454,73 @@ def collect_row(config: str, work_dir: str) -> dict:
 
 
 SEED_METRICS = ('mAP', 'mAP_50', 'mAP_75', 'mAP_s', 'mAP_m', 'mAP_l')
+
+# What a leaderboard row keeps in the record: the numbers the page shows,
+# not the run's paths, so that the record reads the same on any machine.
+_RECORD_KEYS = ('name', 'config', 'max_iters', 'recipe', 'iter', 'metrics',
+                'train_minutes', 'curve', 'ms_median', 'ms_mean', 'images',
+                'weights', 'torch_threads')
+
+
+def load_record(path: str) -> Dict[str, dict]:
+    """The committed record of earlier results (docs/benchmark_results.json):
+    ``{'rows': {name: row}, 'seeds': {name: seed_row}}``. Work dirs are
+    git-ignored and die with the machine that trained them; without the
+    record, a rerun of the benchmark on a fresh clone would blank every row
+    it did not retrain itself. Missing file: an empty record."""
+    if not path or not osp.isfile(path):
+        return dict(rows={}, seeds={})
+    with open(path) as f:
+        record = json.load(f)
+    return dict(rows=record.get('rows', {}), seeds=record.get('seeds', {}))
+
+
+def merge_with_record(rows: List[dict], seed_rows: List[dict],
+                      record: Dict[str, dict]):
+    """Fill in from the record what the work dirs no longer hold.
+
+    A config whose work dir has validated at least once is shown from its
+    work dir: that is the current recipe's run, even if unfinished. One
+    with no validation on disk takes its recorded row, marked
+    ``recorded=True`` so that the page can say so, but only if the record
+    was made with the same recipe (:func:`recipe_fingerprint`): numbers of
+    an older model or schedule are another experiment's. A seed row is
+    taken from the record, on the same condition, when the work dirs hold
+    fewer finished seeds than it does. Returns the merged
+    ``(rows, seed_rows)``."""
+    merged = []
+    for r in rows:
+        old = record['rows'].get(r['name'])
+        if not r.get('curve') and old and \
+                old.get('recipe') == r.get('recipe'):
+            r = dict(old, config=r['config'], recorded=True)
+        merged.append(r)
+    merged_seeds = []
+    for s in seed_rows:
+        old = record['seeds'].get(s['name'])
+        if old and old.get('recipe') == s.get('recipe') and \
+                len(old.get('seeds', [])) > len(s['seeds']):
+            s = dict(old, recorded=True)
+        merged_seeds.append(s)
+    return merged, merged_seeds
+
+
+def save_record(path: str, rows: List[dict], seed_rows: List[dict],
+                env: Dict[str, str]) -> None:
+    """Write the record that :func:`merge_with_record` reads: every row that
+    has validated and every seed row with a finished seed, with the
+    machine it was last written on."""
+    record = dict(
+        environment=env,
+        rows={r['name']: {k: r[k] for k in _RECORD_KEYS if k in r}
+              for r in rows if r.get('curve')},
+        seeds={s['name']: {k: v for k, v in s.items() if k != 'recorded'}
+               for s in seed_rows if s.get('seeds')})
+    os.makedirs(osp.dirname(path) or '.', exist_ok=True)
+    with open(path, 'w') as f:
+        json.dump(record, f, indent=1, sort_keys=True)
+        f.write('\n')
+
 
 
 def collect_seeds(config: str, work_dir: str,
@@ -450,6 +547,7 @@ def collect_seeds(config: str, work_dir: str,
     stats = {k: mean_std([m.get(f'coco/bbox_{k}') for _, m in finished])
              for k in SEED_METRICS}
     return dict(name=osp.splitext(osp.basename(config))[0],
+                recipe=recipe_fingerprint(config),
                 seeds=[s for s, _ in finished],
                 ap=[m.get('coco/bbox_mAP') for _, m in finished],
                 stats=stats)
@@ -473,7 +571,8 @@ def render_seed_table(seed_rows: List[dict]) -> List[str]:
              '|---|---|---|---|---|---|---|---|---|']
     for r in rows:
         mean, sd = r['stats']['mAP']
-        cells = [r['name'], ', '.join('–' if s is None else str(s)
+        cells = [r['name'] + (' *' if r.get('recorded') else ''),
+                 ', '.join('–' if s is None else str(s)
                                       for s in r['seeds']),
                  ' / '.join(_fmt(a) for a in r['ap']),
                  f'{_fmt(mean)} ± {_fmt(sd)}']

@@ -187,15 +187,96 @@ def test_training_some_configs_keeps_the_rows_of_the_others(tmp_path):
     write_run(tmp_path / 'runs' / 'retinanet_r50_fpn', [
         {'iter': 1000, 'train_seconds': 936.0, 'coco/bbox_mAP': 0.396}])
     out = tmp_path / 'page.md'
+    record = tmp_path / 'record.json'
     tool.main(['--table-only', '--configs', 'configs/ssd300.py',
                '--root', str(tmp_path / 'runs'), '--out', str(out),
-               '--notes', ''])
+               '--notes', '', '--record', str(record)])
     page = out.read_text()
     assert '| ssd300 | 400/400 | 35.1 |' in page
     # A run that stopped short of its schedule shows how far it got.
     demo_iters = bench.max_iters_of('configs/retinanet_r50_fpn.py')
     assert f'| retinanet_r50_fpn | 1000/{demo_iters} | 39.6 |' in page
     assert '| cascade_rcnn_r50_fpn | –/' in page
+    saved = json.loads(record.read_text())
+    assert sorted(saved['rows']) == ['retinanet_r50_fpn', 'ssd300']
+    assert saved['rows']['ssd300']['metrics']['coco/bbox_mAP'] == 0.351
+
+
+def test_rerun_on_a_fresh_clone_keeps_the_recorded_rows(tmp_path):
+    """The bug this guards: the work dirs are git-ignored, so a rerun on
+    another machine used to blank every row it did not retrain."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        'benchmark_zoo', f'{bench.REPO}/tools/benchmark_zoo.py')
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    write_run(tmp_path / 'old' / 'cascade_rcnn_r50_fpn', [
+        {'iter': 400, 'train_seconds': 6450.0, 'coco/bbox_mAP': 0.427}],
+        timing={'ms_median': 705.0, 'ms_mean': 710.0, 'images': 50})
+    record = tmp_path / 'record.json'
+    args = ['--table-only', '--out', str(tmp_path / 'page.md'),
+            '--notes', '', '--plot', '', '--record', str(record)]
+    tool.main(args + ['--root', str(tmp_path / 'old')])
+    # The machine that trained it is gone; a new one trains SSD300 only.
+    write_run(tmp_path / 'new' / 'ssd300', [
+        {'iter': 400, 'train_seconds': 600.0, 'coco/bbox_mAP': 0.351}])
+    tool.main(args + ['--root', str(tmp_path / 'new')])
+    page = (tmp_path / 'page.md').read_text()
+    assert '| cascade_rcnn_r50_fpn * | 400/400 | 42.7 |' in page
+    assert '| 107.5 | 705 |' in page
+    assert '| ssd300 | 400/400 | 35.1 |' in page
+    assert '\\* from the record of earlier runs' in page
+    saved = json.loads(record.read_text())
+    assert sorted(saved['rows']) == ['cascade_rcnn_r50_fpn', 'ssd300']
+    assert 'recorded' not in saved['rows']['cascade_rcnn_r50_fpn']
+
+
+def test_record_fills_only_what_the_work_dirs_lack(tmp_path):
+    ssd300 = bench.recipe_fingerprint('configs/ssd300.py')
+    old_row = dict(name='ssd300', max_iters=400, iter=400, recipe=ssd300,
+                   curve=[{'iter': 400}], metrics={'coco/bbox_mAP': 0.3})
+    old_seeds = dict(name='ssd300', seeds=[0, 1, 2], ap=[0.3, 0.4, 0.35],
+                     recipe=ssd300, stats={'mAP': [0.35, 0.05]})
+    record = dict(rows={'ssd300': old_row, 'ssd512': dict(
+        old_row, name='ssd512', recipe='an-older-one')},
+        seeds={'ssd300': old_seeds})
+    fresh = bench.collect_row('configs/ssd300.py', str(tmp_path / 'none'))
+    other = bench.collect_row('configs/ssd512.py', str(tmp_path / 'none'))
+    seeds = bench.collect_seeds('configs/ssd300.py', str(tmp_path / 'none'))
+    rows, seed_rows = bench.merge_with_record([fresh, other], [seeds], record)
+    assert rows[0]['recorded'] and rows[0]['metrics'] == old_row['metrics']
+    assert rows[0]['config'] == 'configs/ssd300.py'
+    # Recorded for another recipe of SSD512: not shown for this one.
+    assert 'recorded' not in rows[1] and 'metrics' not in rows[1]
+    assert seed_rows[0]['seeds'] == [0, 1, 2] and seed_rows[0]['recorded']
+    # A work dir that has validated wins over the record, finished or not.
+    run = tmp_path / 'ssd300'
+    write_run(run, [{'iter': 100, 'train_seconds': 60.0,
+                     'coco/bbox_mAP': 0.05}])
+    live = bench.collect_row('configs/ssd300.py', str(run))
+    (row, ), _ = bench.merge_with_record([live], [], record)
+    assert row['iter'] == 100 and 'recorded' not in row
+    path = tmp_path / 'r.json'
+    bench.save_record(str(path), rows, seed_rows, {'cpu': 'x'})
+    back = bench.load_record(str(path))
+    assert back['rows']['ssd300']['metrics'] == old_row['metrics']
+    assert back['seeds']['ssd300']['ap'] == [0.3, 0.4, 0.35]
+    assert bench.load_record(str(tmp_path / 'missing.json')) == \
+        dict(rows={}, seeds={})
+
+
+def test_recipe_fingerprint_follows_the_recipe_not_the_hooks(tmp_path):
+    base = bench.osp.abspath('configs/ssd300.py')
+    same = tmp_path / 'hooks.py'
+    same.write_text(f"_base_ = '{base}'\n"
+                    "default_hooks = dict(checkpoint=dict(interval=7))\n")
+    other = tmp_path / 'lr.py'
+    other.write_text(f"_base_ = '{base}'\n"
+                     "optim_wrapper = dict(optimizer=dict(lr=0.5))\n")
+    fp = bench.recipe_fingerprint
+    assert fp(str(same)) == fp('configs/ssd300.py')
+    assert fp(str(other)) != fp('configs/ssd300.py')
+    assert fp('configs/ssd512.py') != fp('configs/ssd300.py')
 
 
 def test_interleaved_timing_keeps_per_image_times_and_pins_threads(
@@ -365,3 +446,22 @@ def test_timing_with_channels_last_folds_first_then_runs_nhwc(
               ms_mean=1.)], {'cpu': 'x'}, 'cmd', fuse_conv_bn=True,
         channels_last=True)
     assert 'activations are NHWC (--channels-last)' in md
+
+
+def test_committed_record_parses_and_names_real_configs():
+    """docs/benchmark_results.json is what a fresh clone's page is made of:
+    every recorded row must name a config of the repo, end its curve at its
+    own iteration and hold COCO numbers as fractions."""
+    record = bench.load_record(
+        bench.osp.join(bench.REPO, 'docs', 'benchmark_results.json'))
+    assert record['rows'], 'the committed record is empty'
+    for name, row in record['rows'].items():
+        assert bench.osp.isfile(bench.osp.join(bench.REPO, row['config']))
+        assert row['name'] == name
+        assert row['curve'][-1]['iter'] == row['iter'] <= row['max_iters']
+        for key, value in row['metrics'].items():
+            if key.startswith('coco/') and value is not None:
+                assert 0.0 <= value <= 1.0, (name, key, value)
+    for name, seeds in record['seeds'].items():
+        assert len(seeds['seeds']) == len(seeds['ap']) >= 1
+        assert name in record['rows']

@@ -20,7 +20,8 @@ def test_table_only_renders_every_finished_seed(tmp_path):
     write_final(root / 'ssd300', 0.351, 400)
     out = tmp_path / 'page.md'
     proc = run_tool(['tools/benchmark_zoo.py', '--table-only', '--root',
-                     str(root), '--out', str(out), '--notes', ''])
+                     str(root), '--out', str(out), '--notes', '',
+                     '--record', str(tmp_path / 'record.json')])
     assert proc.returncode == 0, proc.stderr[-2000:]
     page = out.read_text().splitlines()
     assert '| refinedet320 | 0, 1 | 35.0 / 35.4 | 35.2 ± 0.3 | 60.0 | – ' \
@@ -39,7 +40,8 @@ def test_table_only_renders_every_finished_seed(tmp_path):
 def test_bad_seed_list_is_one_line(tmp_path):
     proc = run_tool(['tools/benchmark_zoo.py', '--seeds', '0,one',
                      '--root', str(tmp_path), '--out',
-                     str(tmp_path / 'p.md')])
+                     str(tmp_path / 'p.md'), '--record',
+                     str(tmp_path / 'r.json')])
     assert_one_line_error(proc, "--seeds '0,one' is not a seed list",
                           "'0,1,2'")
     assert not (tmp_path / 'p.md').exists()

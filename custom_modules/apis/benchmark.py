@@ -29,8 +29,9 @@ def read_jsonl(path: str) -> List[dict]:
         return [json.loads(line) for line in f if line.strip()]
 
 
-# A zoo run asks each config for its schedule and seed once per seed and
-# once per table; the files do not change during the run.
+# A zoo run asks each config for its schedule, seed and recipe once per
+# seed and once per table; the files do not change during the run, so each
+# is parsed once.
 @functools.lru_cache(maxsize=None)
 def _load(config: str):
     from mmengine.config import Config
@@ -84,11 +85,9 @@ class TrainJob(NamedTuple):
             else ['--cfg-options', f'randomness.seed={self.seed}']
 
 
-@functools.lru_cache(maxsize=None)
 def config_seed(config: str) -> Optional[int]:
     """The seed a config trains with when nothing overrides it."""
-    from mmengine.config import Config
-    return Config.fromfile(config).get('randomness', {}).get('seed')
+    return _load(config).get('randomness', {}).get('seed')
 
 
 def seed_job(config: str, work_dir: str, seed: Optional[int],
@@ -317,6 +316,11 @@ def _fmt(v):
     return '–' if v is None else f'{100 * v:.1f}'
 
 
+def _label(row: dict) -> str:
+    """A row's name, starred when its numbers come from the record."""
+    return row['name'] + (' *' if row.get('recorded') else '')
+
+
 def render_markdown(rows: List[dict], env: Dict[str, str],
                     command: str, notes: Optional[str] = None,
                     seed_rows: Optional[List[dict]] = None,
@@ -341,8 +345,7 @@ def render_markdown(rows: List[dict], env: Dict[str, str],
         g = (r.get('metrics') or {}).get
         minutes = r.get('train_minutes')
         ms = r.get('ms_median')
-        cells = [r['name'] + (' *' if r.get('recorded') else ''),
-                 f"{r.get('iter', '–')}/{r['max_iters']}"]
+        cells = [_label(r), f"{r.get('iter', '–')}/{r['max_iters']}"]
         cells += [_fmt(g(f'coco/bbox_{k}')) for k in
                   ('mAP', 'mAP_50', 'mAP_75', 'mAP_s', 'mAP_m', 'mAP_l')]
         cells += [_fmt(g('coco/segm_mAP')),
@@ -522,7 +525,6 @@ def save_record(path: str, rows: List[dict], seed_rows: List[dict],
         f.write('\n')
 
 
-
 def collect_seeds(config: str, work_dir: str,
                   own_seed: Optional[int] = None) -> dict:
     """Every finished seed of a config: its own run (WORK_DIR, seed
@@ -571,9 +573,8 @@ def render_seed_table(seed_rows: List[dict]) -> List[str]:
              '|---|---|---|---|---|---|---|---|---|']
     for r in rows:
         mean, sd = r['stats']['mAP']
-        cells = [r['name'] + (' *' if r.get('recorded') else ''),
-                 ', '.join('–' if s is None else str(s)
-                                      for s in r['seeds']),
+        cells = [_label(r),
+                 ', '.join('–' if s is None else str(s) for s in r['seeds']),
                  ' / '.join(_fmt(a) for a in r['ap']),
                  f'{_fmt(mean)} ± {_fmt(sd)}']
         cells += [_fmt(r['stats'][k][0]) for k in SEED_METRICS[1:]]

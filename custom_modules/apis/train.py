@@ -12,14 +12,22 @@ from .errors import UserError
 def prepare_train_config(config: str, work_dir: Optional[str] = None,
                          resume: Optional[str] = None, amp: bool = False,
                          cfg_options: Optional[dict] = None,
-                         launcher: str = 'none'):
+                         launcher: str = 'none',
+                         max_iters: Optional[int] = None,
+                         val_interval: Optional[int] = None):
     """Load ``config`` with overrides and the run options and check it.
 
     ``resume``: None (fresh run), ``'auto'`` (continue from the work dir's
     last checkpoint when there is one) or a checkpoint path.
+    ``max_iters``/``val_interval``: the config's schedule compressed to that
+    length (warm-up, decay, validation and checkpoint intervals rescaled
+    together, the same function ``tools/sweep.py --max-iters`` uses), applied
+    after ``cfg_options``.
     """
     preflight.check_mmcv_ops()
     cfg = load_config(config, cfg_options, work_dir)
+    if max_iters is not None or val_interval is not None:
+        _compress_schedule(cfg, max_iters, val_interval)
     import_plugins(cfg)
     check_model(cfg)
     cfg.launcher = launcher
@@ -42,6 +50,22 @@ def prepare_train_config(config: str, work_dir: Optional[str] = None,
     preflight.check_datasets(cfg, loaders)
     preflight.check_pretrained(cfg, resume=bool(resume))
     return cfg
+
+
+def _compress_schedule(cfg, max_iters: Optional[int],
+                       val_interval: Optional[int]) -> None:
+    from custom_modules.sweep.schedule import shorten_schedule
+    length = (max_iters if max_iters is not None
+              else (cfg.get('train_cfg') or {}).get('max_iters'))
+    if length is None:
+        raise UserError(f'--max-iters/--val-interval need an iteration-based '
+                        f'schedule (train_cfg.max_iters); {cfg.filename} has '
+                        f"{(cfg.get('train_cfg') or {}).get('type')}. Set "
+                        'train_cfg.max_epochs through --cfg-options instead.')
+    try:
+        cfg.merge_from_dict(shorten_schedule(cfg, int(length), val_interval))
+    except ValueError as err:
+        raise UserError(str(err)) from None
 
 
 def _use_amp(cfg) -> None:

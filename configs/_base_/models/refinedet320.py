@@ -53,6 +53,9 @@ model = dict(
             target_means=[.0, .0, .0, .0],
             target_stds=[0.1, 0.1, 0.2, 0.2]),
         negative_anchor_thr=0.99,
+        # As the official release trains (RefineDetHead's docstring cites
+        # the lines): only negatives above theta leave the ODM's mining.
+        negative_anchor_filter='negatives',
         loss_arm=dict(
             type='MultiBoxLoss',
             assigner=dict(

@@ -29,12 +29,39 @@ The cascade, in training (``loss_by_feat``)
    (same coder, variances 0.1/0.2). Gradients are stopped here: the refined
    anchors are *targets' reference boxes* for the ODM, not a path through
    which the ODM loss should push the ARM.
-3. **Negative anchor filtering.** Anchors whose ARM background probability
-   is above ``negative_anchor_thr`` (0.99) are removed from the ODM loss --
-   neither positives nor negatives.
+3. **Negative anchor filtering.** A *negative* anchor whose ARM background
+   probability is above ``negative_anchor_thr`` (0.99) is not a candidate
+   for the ODM's hard negative mining: the ARM has already solved it, so
+   the ODM spends its 3:1 negative budget on the backgrounds the ARM is
+   unsure of. Positives keep their loss whatever the ARM says: an object
+   the ARM wrongly calls background is exactly what the ODM must learn.
 4. **ODM loss.** Ground truth is matched to and encoded against the refined
    anchors (same 0.5-IoU rule), with 3:1 hard negative mining among the
-   surviving anchors.
+   negatives that survive step 3.
+
+Where the rule comes from. The paper (Zhang et al., CVPR 2018, Sec. 3.1)
+says only that anchors with negative confidence above theta are discarded
+in training the ODM. The official Caffe release settles which: in
+``src/caffe/util/bbox_util.cpp``, ``MineHardExamples`` (lines 1097-1106 of
+sfzhang15/RefineDet at 52b6fe2) tests ``arm_conf[.., 1] >= objectness_score``
+(0.01, i.e. background <= 0.99) only inside ``IsEligibleMining``, which for
+``MAX_NEGATIVE`` mining is true for unmatched anchors alone (line 989);
+matched anchors are counted as positives before it and never filtered. The
+mined count is ``min(3 x #positives, #surviving negatives)``. This head's
+default, ``negative_anchor_filter='negatives'``, is that rule.
+``negative_anchor_filter='all'`` is the rule this repository used before
+(both positives and negatives removed from the ODM loss), kept as a named
+ablation: it silently drops the hardest positives.
+
+Prior clipping. The official recipes build their priors with ``clip =
+False`` (``examples/refinedet/VGG16_VOC2012_320.py``, line 330, and the
+other recipes alike), and its detection output decodes with ``clip_bbox =
+false`` (``src/caffe/layers/detection_output_layer.cpp``, line 223). So the
+tiled anchors here are not clipped to the image either: border anchors keep
+their full extent, and only the final boxes are clipped (to the image, when
+they are decoded for output). Ports that clip priors (``clip: True`` in
+ssd.pytorch-style PriorBox code) shrink about 50 of the 6,375 anchors of a
+320 px image by up to 21 px.
 
 The total loss is the sum of the four returned terms (ARM + ODM, each of
 classification + box), each normalised by its own number of positives.
@@ -79,9 +106,13 @@ class RefineDetHead(BaseDenseHead):
         anchor_generator (dict): mmdet prior generator tiling the anchors.
         bbox_coder (dict): Offset coder shared by both steps and by both
             losses, so that training encodes exactly as inference decodes.
-        negative_anchor_thr (float): The paper's theta: an anchor with ARM
-            background probability above it is left out of the ODM loss, and
-            at or above it is dropped at inference.
+        negative_anchor_thr (float): The paper's theta: a negative anchor
+            with ARM background probability above it is not mined by the
+            ODM loss, and any anchor at or above it is dropped at inference.
+        negative_anchor_filter (str): Which anchors the training filter
+            removes from the ODM loss: ``'negatives'`` (the official
+            release: only negatives, from hard negative mining) or
+            ``'all'`` (positives too; an ablation).
         loss_arm (dict): Loss of the ARM step (MultiBoxLoss).
         loss_odm (dict): Loss of the ODM step (MultiBoxLoss).
         train_cfg (dict, optional): Unused; the matching rules live in the
@@ -114,6 +145,7 @@ class RefineDetHead(BaseDenseHead):
                      target_means=(0., 0., 0., 0.),
                      target_stds=(0.1, 0.1, 0.2, 0.2)),
                  negative_anchor_thr=0.99,
+                 negative_anchor_filter='negatives',
                  loss_arm=dict(type='MultiBoxLoss', neg_pos_ratio=3),
                  loss_odm=dict(type='MultiBoxLoss', neg_pos_ratio=3),
                  train_cfg=None,
@@ -127,6 +159,11 @@ class RefineDetHead(BaseDenseHead):
         super().__init__(init_cfg=init_cfg)
         self.num_classes = num_classes
         self.negative_anchor_thr = negative_anchor_thr
+        if negative_anchor_filter not in ('negatives', 'all'):
+            raise ValueError("negative_anchor_filter must be 'negatives' "
+                             "(the official release) or 'all', got "
+                             f'{negative_anchor_filter!r}')
+        self.negative_anchor_filter = negative_anchor_filter
         self.train_cfg = train_cfg
         # Attribute access (cfg.nms) is what mmdet's post-processing uses.
         self.test_cfg = ConfigDict(test_cfg) if test_cfg is not None else None
@@ -252,16 +289,18 @@ class RefineDetHead(BaseDenseHead):
         with torch.no_grad():
             # Step 2: the ODM regresses from where the ARM put the anchors.
             refined_anchors = self.refine_anchors(anchors, arm_offsets)
-            # Step 3: anchors the ARM is sure about are not the ODM's
-            # problem. The paper discards negative confidence "larger than"
-            # theta.
-            odm_valid = self.arm_background_probability(
+            # Step 3: backgrounds the ARM is sure about are not the ODM's
+            # problem (background probability above theta).
+            unsure = self.arm_background_probability(
                 arm_objectness) <= self.negative_anchor_thr
+        filters = ({'negative_mask': unsure}
+                   if self.negative_anchor_filter == 'negatives'
+                   else {'valid_mask': unsure})
 
         # Step 4, ODM: classes and residual offsets on the refined anchors.
         loss_odm_cls, loss_odm_bbox = self.loss_odm(
             odm_scores, odm_offsets, refined_anchors, batch_gt_instances,
-            batch_gt_instances_ignore, valid_mask=odm_valid)
+            batch_gt_instances_ignore, **filters)
 
         return dict(
             loss_arm_cls=loss_arm_cls,

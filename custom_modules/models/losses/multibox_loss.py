@@ -7,7 +7,8 @@ set of boxes:
 step  boxes predicted from   classes                     anchors left out
 ====  =====================  ==========================  ======================
 ARM   the tiled anchors      1 ("object") + background   none
-ODM   ARM-refined anchors    C + background              ARM background > 0.99
+ODM   ARM-refined anchors    C + background              negatives whose ARM
+                                                             background > 0.99
 ====  =====================  ==========================  ======================
 
 This module is that recipe, written once and readable top to bottom. For a
@@ -39,11 +40,14 @@ offsets per anchor (background last, as everywhere in mmdet):
    ARM's two classes the softmax cross-entropy *is* the binary cross-entropy
    of the paper.
 
-``valid_mask`` is how the ODM's negative anchor filtering enters: anchors
-marked invalid take no part in mining or in either loss, neither as
-positives nor as negatives. Matching still sees them, so a box's "best
-anchor" may be a filtered one -- the object is then left to the other anchors
-that overlap it, which is what filtering means.
+``negative_mask`` is how the ODM's negative anchor filtering enters, as the
+official release does it: a negative outside the mask is not a candidate
+for mining (step 3), so the ``3 x #positives`` kept negatives are the
+hardest among the survivors; positives are untouched. ``valid_mask`` is the
+blunter rule (an ablation): anchors outside it take no part in mining or in
+either loss, positives included. Matching sees every anchor either way, so
+a box's "best anchor" may be a removed one -- the object is then left to the
+other anchors that overlap it.
 """
 import torch
 import torch.nn as nn
@@ -102,7 +106,8 @@ class MultiBoxLoss(nn.Module):
                 anchors,
                 batch_gt_instances,
                 batch_gt_instances_ignore=None,
-                valid_mask=None):
+                valid_mask=None,
+                negative_mask=None):
         """Compute the classification and box losses of one prediction step.
 
         Args:
@@ -117,7 +122,10 @@ class MultiBoxLoss(nn.Module):
             batch_gt_instances_ignore (list[InstanceData], optional): Boxes
                 the assigner may use to ignore anchors.
             valid_mask (Tensor, optional): ``(B, N)`` bool; False removes an
-                anchor from the loss.
+                anchor from the loss, positive or negative.
+            negative_mask (Tensor, optional): ``(B, N)`` bool; False keeps a
+                negative anchor out of hard negative mining (positives are
+                not affected).
 
         Returns:
             tuple[Tensor, Tensor]: ``(loss_cls, loss_bbox)``.
@@ -145,6 +153,8 @@ class MultiBoxLoss(nn.Module):
             labels = labels.masked_fill(~valid_mask, IGNORED)
         positives = (labels >= 0) & (labels != background)
         negatives = labels == background
+        if negative_mask is not None:
+            negatives = negatives & negative_mask
 
         # Step 3: every anchor's loss, then keep the hardest negatives.
         cls_loss_per_anchor = F.cross_entropy(

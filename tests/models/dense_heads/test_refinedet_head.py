@@ -154,24 +154,94 @@ def _background_probabilities():
     return choices[torch.randint(len(choices), (1, NUM_ANCHORS))]
 
 
-def test_training_ignores_exactly_the_anchors_above_theta():
-    # With an unbounded negative:positive ratio every valid negative is
-    # mined, so the ODM classifier receives gradient exactly at the anchors
-    # that survive the filter.
+def _odm_gradient_use(rule):
+    """Which anchors get ODM classification gradient, and which are the
+    ODM's positives, under ``negative_anchor_filter=rule``. With an
+    unbounded negative:positive ratio every candidate negative is mined."""
     head = _head(odm_neg_pos_ratio=10**6)
+    head.negative_anchor_filter = rule
     background = _background_probabilities()
     arm_objectness = _unflatten(_arm_logits_with_background(background))
+    arm_offsets = _level_maps(4)
     odm_scores = [m.requires_grad_() for m in _level_maps(4)]
     gt = InstanceData(bboxes=torch.tensor([[8., 8., 40., 40.]]),
                       labels=torch.tensor([1]))
-    losses = head.loss_by_feat(arm_objectness, _level_maps(4), odm_scores,
+    losses = head.loss_by_feat(arm_objectness, arm_offsets, odm_scores,
                                _level_maps(4), [gt],
                                [dict(img_shape=(IMAGE, IMAGE))])
     losses['loss_odm_cls'].backward()
     grads = head.flatten_levels([s.grad for s in odm_scores], 4)
-    used = grads.abs().sum(dim=-1) > 0
-    assert torch.equal(used, background <= THETA)
+    refined = head.refine_anchors(
+        head.anchors([(c, c) for c in CELLS], 'cpu'),
+        head.flatten_levels(arm_offsets, 4))
+    positives = head.loss_odm.match(refined[0], gt)[None] > 0
+    return grads.abs().sum(dim=-1) > 0, background <= THETA, positives
+
+
+def test_training_filter_removes_only_negatives_above_theta():
+    # The official release's rule (bbox_util.cpp, MineHardExamples): a
+    # negative above theta is not mined, every positive keeps its loss.
+    used, unsure, positives = _odm_gradient_use('negatives')
+    assert (positives & ~unsure).any(), 'the case needs a filtered positive'
+    assert torch.equal(used, unsure | positives)
     assert 0 < used.sum() < NUM_ANCHORS
+
+
+def test_training_filter_all_removes_positives_too():
+    used, unsure, positives = _odm_gradient_use('all')
+    assert torch.equal(used, unsure)
+
+
+def test_filtering_every_anchor_keeps_the_positives_loss():
+    """The ARM calls every anchor background (0.999 > theta). The official
+    rule still trains the ODM on its positives with the box loss it would
+    have had unfiltered, and mines no negative; the 'all' rule trains
+    nothing."""
+    head = _head()
+    arm_offsets = _level_maps(4)
+    odm_scores, odm_offsets = _level_maps(4), _level_maps(4)
+    gt = InstanceData(bboxes=torch.tensor([[8., 8., 40., 40.]]),
+                      labels=torch.tensor([1]))
+    meta = [dict(img_shape=(IMAGE, IMAGE))]
+
+    def losses(background):
+        arm = _unflatten(_arm_logits_with_background(
+            torch.full((1, NUM_ANCHORS), background)))
+        return head.loss_by_feat(arm, arm_offsets, odm_scores, odm_offsets,
+                                 [gt], meta)
+    unfiltered, filtered = losses(0.5), losses(0.999)
+    assert filtered['loss_odm_bbox'] > 0
+    assert torch.allclose(filtered['loss_odm_bbox'],
+                          unfiltered['loss_odm_bbox'])
+    # Classification: positives only, so below the unfiltered value, which
+    # adds 3 mined negatives per positive.
+    assert 0 < filtered['loss_odm_cls'] < unfiltered['loss_odm_cls']
+    head.negative_anchor_filter = 'all'
+    dropped = losses(0.999)
+    assert dropped['loss_odm_cls'] == 0 and dropped['loss_odm_bbox'] == 0
+
+
+def test_unknown_filter_rule_is_refused():
+    with pytest.raises(ValueError, match="negative_anchor_filter must be"):
+        MODELS.build(dict(type='RefineDetHead', num_classes=3,
+                          negative_anchor_filter='positives'))
+
+
+def test_priors_are_not_clipped_like_the_official_release():
+    """clip = False in the official recipes: at 320 px the border anchors
+    of the coarse levels reach outside the image, unchanged."""
+    head = _head()
+    anchors = head.anchors([(40, 40), (20, 20), (10, 10), (5, 5)], 'cpu')
+    assert anchors.shape == (6375, 4)
+    # The widest anchor of the coarsest level: 256 px at aspect 1:2 is
+    # 256 * sqrt(2) = 362 px wide, centred at 32 px (the first stride-64
+    # cell) and at 288 px (the last).
+    half_width = 256 * math.sqrt(2) / 2
+    assert anchors[:, 0].min().item() == pytest.approx(32 - half_width,
+                                                       abs=1e-3)
+    assert anchors[:, 2].max().item() == pytest.approx(288 + half_width,
+                                                       abs=1e-3)
+    assert ((anchors < 0) | (anchors > 320)).any(dim=1).sum() > 0
 
 
 def test_inference_drops_exactly_the_anchors_at_or_above_theta():

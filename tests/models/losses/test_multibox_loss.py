@@ -185,3 +185,59 @@ def test_loss_weight_scales_both_terms():
     doubled = MultiBoxLoss(loss_weight=2.)(logits, offsets, anchors, [gt])
     assert torch.allclose(doubled[0], 2 * base[0])
     assert torch.allclose(doubled[1], 2 * base[1])
+
+
+# ---------------------------------------------------- negative anchor filter
+# The hand-built case of test_loss_matches_a_hand_computation: a0 and a1 are
+# positives, a2..a9 negatives with CE log(e^x + 2), x = 4 .. -3. The masks
+# below say which anchors the ARM called background with p > theta.
+
+def _ce(x):
+    return math.log(math.exp(x) + 2)
+
+
+def test_filter_keeps_positives_above_theta_official_rule():
+    """negative_mask: a1 (a positive) and a2, a3 (the two hardest
+    negatives) are above theta. The positive keeps both its losses; the
+    mined negatives are the 6 hardest of the 6 survivors a4..a9."""
+    anchors, gt, logits, offsets, xs = _case()
+    unsure = torch.ones(1, 10, dtype=torch.bool)
+    unsure[0, [1, 2, 3]] = False
+    loss_cls, loss_bbox = MultiBoxLoss(neg_pos_ratio=3)(
+        logits, offsets, anchors, [gt], negative_mask=unsure)
+    positives_ce = math.log(3) + math.log(2)
+    expected_cls = (positives_ce + sum(_ce(x) for x in xs[2:])) / 2
+    assert loss_cls.item() == pytest.approx(expected_cls, rel=1e-5)
+    a1 = (1.875 - 0.5) + (-math.log(10 / 16) / 0.2 - 0.5)
+    assert loss_bbox.item() == pytest.approx((1.75 + a1) / 2, rel=1e-5)
+
+
+def test_valid_mask_drops_positives_too_the_ablation_rule():
+    """The same mask as valid_mask (negative_anchor_filter='all'): a1 is
+    gone as a positive, so one positive, 3 negatives (x = 2, 1, 0), and the
+    box loss is a0's alone."""
+    anchors, gt, logits, offsets, xs = _case()
+    keep = torch.ones(1, 10, dtype=torch.bool)
+    keep[0, [1, 2, 3]] = False
+    loss_cls, loss_bbox = MultiBoxLoss(neg_pos_ratio=3)(
+        logits, offsets, anchors, [gt], valid_mask=keep)
+    expected_cls = math.log(3) + sum(_ce(x) for x in (2., 1., 0.))
+    assert loss_cls.item() == pytest.approx(expected_cls, rel=1e-5)
+    assert loss_bbox.item() == pytest.approx(1.75, rel=1e-5)
+
+
+def test_mining_counts_only_the_negatives_that_survive_the_filter():
+    """Six of the eight negatives are filtered: 3 x 2 positives would ask
+    for 6, only a8 and a9 (x = -2, -3) are left, and both are mined; the
+    filtered ones get no gradient even though they are the hardest."""
+    anchors, gt, logits, offsets, xs = _case()
+    logits.requires_grad_()
+    unsure = torch.ones(1, 10, dtype=torch.bool)
+    unsure[0, 2:8] = False
+    loss_cls, _ = MultiBoxLoss(neg_pos_ratio=3)(
+        logits, offsets, anchors, [gt], negative_mask=unsure)
+    expected = (math.log(3) + math.log(2) + _ce(-2.) + _ce(-3.)) / 2
+    assert loss_cls.item() == pytest.approx(expected, rel=1e-5)
+    loss_cls.backward()
+    used = (logits.grad.abs().sum(dim=-1) > 0)[0].tolist()
+    assert used == [True, True] + [False] * 6 + [True, True]

@@ -1,0 +1,141 @@
+"""Time to accuracy: how many training minutes a run needed to reach an AP.
+
+A recipe's promise ("50 AP in 20 minutes") holds only for the arithmetic it
+was measured on. The same RetinaNet step costs about 3x more in fp32 on an
+AVX2-only CPU (AMD Zen 3, most laptops) than in bf16 on an AVX512-BF16 one,
+so a curve without its compute path is not a claim anyone can check. Each
+run here is read from its work dir:
+
+* ``val_metrics.jsonl`` (MetricsRecorderHook): AP at every validation, with
+  the *training* seconds spent so far (validation time excluded, a resumed
+  run continuing the clock of the run it resumes);
+* ``compute_path.json`` (the same hook, written before the first iteration):
+  precision, ATen's and oneDNN's instruction set, threads, native bf16.
+
+The page reports, per run, the first validation at or above the target AP
+and its training minutes: a validation is a lower bound on when the target
+was crossed, never an interpolation that would flatter the recipe.
+"""
+import json
+import os
+import os.path as osp
+from typing import List, Optional
+
+METRIC = 'coco/bbox_mAP'
+
+
+def read_run(work_dir: str, label: Optional[str] = None) -> dict:
+    """One run's AP curve and compute path. ``ValueError`` (one line) when
+    the work dir has no validation record."""
+    curve_file = osp.join(work_dir, 'val_metrics.jsonl')
+    if not osp.isfile(curve_file):
+        raise ValueError(f'{work_dir} has no val_metrics.jsonl: train it with '
+                         'a config that has MetricsRecorderHook (every DetLab '
+                         'config does) and at least one validation')
+    records = {}
+    with open(curve_file) as f:
+        for line in f:
+            line = line.strip()
+            if line:
+                rec = json.loads(line)
+                # A resumed run may validate an iteration twice; keep the
+                # later record, which continues the original clock.
+                records[rec['iter']] = rec
+    curve = [records[i] for i in sorted(records) if METRIC in records[i]]
+    if not curve:
+        raise ValueError(f'{work_dir}/val_metrics.jsonl holds no {METRIC}')
+    path_file = osp.join(work_dir, 'compute_path.json')
+    path = None
+    if osp.isfile(path_file):
+        with open(path_file) as f:
+            path = json.load(f)
+    return dict(label=label or osp.basename(osp.normpath(work_dir)),
+                work_dir=work_dir, curve=curve, path=path)
+
+
+def first_reaching(curve: List[dict], target: float) -> Optional[dict]:
+    """The first validation whose AP is >= ``target`` (a fraction)."""
+    return next((r for r in curve if r[METRIC] >= target), None)
+
+
+def describe_path(path: Optional[dict]) -> str:
+    """``fp32, AVX2 (oneDNN AVX2), 2 threads, NHWC`` from compute_path.json."""
+    if not path:
+        return 'not recorded'
+    isa = path.get('aten_isa', '?')
+    onednn = path.get('onednn_max_isa', 'default')
+    parts = [path.get('precision', '?'),
+             f"ATen {isa}, oneDNN {onednn if onednn != 'default' else 'max'}",
+             f"{path.get('threads', '?')} threads"]
+    if path.get('channels_last'):
+        parts.append('NHWC')
+    parts.append('native bf16' if path.get('native_bf16')
+                 else 'no native bf16')
+    return ', '.join(parts)
+
+
+def summarize(run: dict, target: float) -> dict:
+    hit = first_reaching(run['curve'], target)
+    last = run['curve'][-1]
+    return dict(label=run['label'], path=describe_path(run['path']),
+                hit_iter=hit and hit['iter'],
+                hit_minutes=hit and hit['train_seconds'] / 60,
+                final_iter=last['iter'], final_ap=last[METRIC],
+                final_minutes=last['train_seconds'] / 60,
+                s_per_iter=last['train_seconds'] / max(last['iter'], 1))
+
+
+def render_markdown(runs: List[dict], target: float, command: str,
+                    machine_rows: List[str],
+                    plot: Optional[str] = None) -> str:
+    lines = ['# Time to accuracy', '',
+             f'Produced by `{command}`. Training minutes exclude validation; '
+             'the AP is COCO box AP on the embedded val split. "First '
+             f'validation >= {100 * target:.0f} AP" is the first evaluated '
+             'iteration at or above the target, so the true crossing is no '
+             'later than that.', '']
+    lines += machine_rows + ['']
+    lines += [f'| run | compute path | first validation >= {100 * target:.0f}'
+              ' AP (iter, train min) | final AP | final iter | train min | '
+              's/iter |', '|---|---|---|---|---|---|---|']
+    for run in runs:
+        s = summarize(run, target)
+        hit = ('not reached' if s['hit_iter'] is None else
+               f"iter {s['hit_iter']}, {s['hit_minutes']:.1f} min")
+        lines.append(f"| {s['label']} | {s['path']} | {hit} | "
+                     f"{100 * s['final_ap']:.1f} | {s['final_iter']} | "
+                     f"{s['final_minutes']:.1f} | {s['s_per_iter']:.2f} |")
+    lines += ['', 'AP (%) at each validation, with training minutes:', '']
+    for run in runs:
+        pts = ', '.join(f"{r['iter']}: {100 * r[METRIC]:.1f} "
+                        f"({r['train_seconds'] / 60:.1f} min)"
+                        for r in run['curve'])
+        lines.append(f"- **{run['label']}**: {pts}")
+    if plot:
+        lines += ['', f'![AP against training minutes]({plot})']
+    return '\n'.join(lines) + '\n'
+
+
+def plot_runs(runs: List[dict], path: str, target: float,
+              budget_minutes: float = 20.0) -> str:
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(7, 4.4))
+    for run in runs:
+        minutes = [r['train_seconds'] / 60 for r in run['curve']]
+        ap = [100 * r[METRIC] for r in run['curve']]
+        ax.plot(minutes, ap, marker='o', markersize=3,
+                label=f"{run['label']} ({describe_path(run['path'])})")
+    ax.axhline(100 * target, color='grey', linestyle='--', linewidth=1)
+    ax.axvline(budget_minutes, color='grey', linestyle=':', linewidth=1)
+    ax.set_xlabel('training minutes (validation excluded)')
+    ax.set_ylabel('COCO box AP on val (%)')
+    ax.set_title('AP against training minutes, from a random init')
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=6, loc='lower right')
+    fig.tight_layout()
+    os.makedirs(osp.dirname(path) or '.', exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

@@ -1,0 +1,74 @@
+"""The time-to-accuracy page: the first validation at or above the target,
+its training minutes and the compute path, from real work-dir files."""
+import json
+
+import pytest
+
+from custom_modules.analysis import time_to_accuracy as tta
+
+
+def write_run(root, points, path=None, extra_lines=()):
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / 'val_metrics.jsonl', 'w') as f:
+        for it, secs, ap in points:
+            f.write(json.dumps({'iter': it, 'train_seconds': secs,
+                                'coco/bbox_mAP': ap}) + '\n')
+        for line in extra_lines:
+            f.write(line + '\n')
+    if path is not None:
+        (root / 'compute_path.json').write_text(json.dumps(path))
+    return str(root)
+
+
+FP32_AVX2 = dict(device='cpu', precision='fp32', aten_isa='AVX2',
+                 onednn_max_isa='AVX2', native_bf16=False, threads=2,
+                 channels_last=True)
+
+
+def test_first_validation_at_target_and_its_minutes(tmp_path):
+    d = write_run(tmp_path / 'demo', [(200, 240.0, 0.31), (400, 480.0, 0.49),
+                                      (600, 720.0, 0.502), (800, 960.0, 0.52)],
+                  FP32_AVX2)
+    run = tta.read_run(d)
+    s = tta.summarize(run, 0.50)
+    assert s['hit_iter'] == 600
+    assert s['hit_minutes'] == pytest.approx(12.0)
+    assert s['final_ap'] == pytest.approx(0.52)
+    assert s['s_per_iter'] == pytest.approx(1.2)
+    assert s['path'] == ('fp32, ATen AVX2, oneDNN AVX2, 2 threads, NHWC, '
+                         'no native bf16')
+    assert tta.summarize(run, 0.53)['hit_iter'] is None
+
+
+def test_resumed_run_keeps_the_later_record_of_an_iteration(tmp_path):
+    d = write_run(tmp_path / 'r', [(200, 240.0, 0.30), (200, 250.0, 0.31),
+                                   (400, 500.0, 0.40)], extra_lines=[''])
+    run = tta.read_run(d, 'resumed')
+    assert [r['iter'] for r in run['curve']] == [200, 400]
+    assert run['curve'][0]['train_seconds'] == 250.0
+    assert run['label'] == 'resumed'
+    assert tta.describe_path(run['path']) == 'not recorded'
+
+
+def test_missing_record_is_one_clear_error(tmp_path):
+    with pytest.raises(ValueError, match='has no val_metrics.jsonl'):
+        tta.read_run(str(tmp_path))
+
+
+def test_page_and_plot(tmp_path):
+    a = tta.read_run(write_run(tmp_path / 'a', [(100, 60.0, 0.2),
+                                                (200, 120.0, 0.55)],
+                               FP32_AVX2), 'fp32')
+    b = tta.read_run(write_run(tmp_path / 'b', [(100, 30.0, 0.1)],
+                               dict(FP32_AVX2, precision='bf16',
+                                    aten_isa='AVX512', native_bf16=True,
+                                    onednn_max_isa='default')), 'bf16')
+    page = tta.render_markdown([a, b], 0.5, 'python x', ['| m |'], 'p.png')
+    assert '| fp32 | fp32, ATen AVX2, oneDNN AVX2' in page
+    assert 'iter 200, 2.0 min | 55.0 | 200 | 2.0 | 0.60 |' in page
+    assert '| bf16 | bf16, ATen AVX512, oneDNN max' in page
+    assert 'not reached | 10.0 |' in page
+    assert '- **fp32**: 100: 20.0 (1.0 min), 200: 55.0 (2.0 min)' in page
+    png = tta.plot_runs([a, b], str(tmp_path / 'img' / 'c.png'), 0.5)
+    with open(png, 'rb') as f:
+        assert f.read(8) == b'\x89PNG\r\n\x1a\n'

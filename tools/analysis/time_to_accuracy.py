@@ -1,0 +1,60 @@
+"""AP against training minutes for one or more runs, each with the compute
+path it trained on (precision, instruction set, threads).
+
+    python tools/analysis/time_to_accuracy.py work_dirs/demo \
+        work_dirs/demo_bf16:bf16 --target 50 --out docs/time_to_accuracy.md
+
+A run is WORK_DIR or WORK_DIR:LABEL. Pages go under work_dirs/analysis/ unless
+--out says otherwise; the PNG goes to images/ beside the page.
+What the columns mean: custom_modules/analysis/time_to_accuracy.py.
+"""
+import argparse
+import os.path as osp
+
+from custom_modules.apis.cli import user_errors_as_one_line
+from custom_modules.apis.errors import UserError
+
+
+@user_errors_as_one_line
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument('runs', nargs='+', metavar='WORK_DIR[:LABEL]')
+    p.add_argument('--target', type=float, default=50.0,
+                   help='target COCO AP in %% (default 50)')
+    p.add_argument('--budget', type=float, default=20.0,
+                   help='minutes marked on the plot (default 20)')
+    p.add_argument('--out', default='work_dirs/analysis/time_to_accuracy.md')
+    args = p.parse_args(argv)
+    from custom_modules.analysis import time_to_accuracy as tta
+    from custom_modules.apis.benchmark import environment, machine_table
+    runs = []
+    for spec in args.runs:
+        work_dir, _, label = spec.partition(':')
+        try:
+            runs.append(tta.read_run(work_dir, label or None))
+        except ValueError as err:
+            raise UserError(str(err)) from None
+    target = args.target / 100
+    png = osp.join(osp.dirname(args.out) or '.', 'images',
+                   'time_to_accuracy.png')
+    tta.plot_runs(runs, png, target, args.budget)
+    cmd = ' '.join(['python tools/analysis/time_to_accuracy.py', *args.runs,
+                    f'--target {args.target:g}', f'--out {args.out}'])
+    with open(args.out, 'w') as f:
+        f.write(tta.render_markdown(runs, target, cmd,
+                                    machine_table(environment()),
+                                    plot=osp.relpath(png, osp.dirname(
+                                        args.out) or '.')))
+    for run in runs:
+        s = tta.summarize(run, target)
+        hit = ('not reached' if s['hit_iter'] is None
+               else f"{s['hit_minutes']:.1f} min (iter {s['hit_iter']})")
+        print(f"{s['label']} [{s['path']}]: {args.target:g} AP at {hit}; "
+              f"final {100 * s['final_ap']:.1f} AP at "
+              f"{s['final_minutes']:.1f} min")
+    print(f'wrote {args.out} and {png}')
+
+
+if __name__ == '__main__':
+    main()

@@ -55,10 +55,11 @@ model = dict(
 # 192 px on the long side and 1800 iterations: measured here, an fp32
 # iteration at batch 8 takes ~1.8 s of compute at 192 px against ~3.2 s at
 # 256 px, and from scratch the number of steps matters more than the last
-# pixels (docs/benchmarks.md has the AP-against-minutes curve). In bf16 and
-# NHWC an iteration takes 0.57 s here, data loading included, so the 1800
-# iterations take about 17 minutes; a CPU without native bf16 trains in fp32
-# and needs about twice that.
+# pixels (docs/benchmarks.md has the AP-against-minutes curve). The
+# minutes depend on the compute path: docs/time_to_accuracy.md has them for
+# bf16 (AVX512-BF16/AMX) and fp32 (AVX2-only CPUs, about 3x slower per
+# step); configs/ablations/retinanet_r50_fpn_fp32_20min.py is the recipe
+# re-planned for 20 fp32 minutes.
 img_scale = (192, 192)
 max_iters = 1800
 warmup_iters = max_iters // 25

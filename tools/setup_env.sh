@@ -30,5 +30,8 @@ if ! "$V" -c "import mmcv.ops" 2>/dev/null; then
 fi
 "$V" -c "import mmdet" 2>/dev/null || pip install -q -c $C "mmdet==3.3.0"
 # Editable install of custom_modules, without touching the pinned stack.
-"$V" -c "import custom_modules" 2>/dev/null || pip install -q --no-deps --no-build-isolation -e .
+# Checked from / : in the repo root the folder itself is importable and would
+# hide a missing install, which tools run from tools/ need.
+(cd / && "$OLDPWD/$V" -c "import custom_modules" 2>/dev/null) \
+  || pip install -q --no-deps --no-build-isolation -e .
 "$V" -c "import mmcv.ops, mmdet, custom_modules; print('[setup] ok: mmcv', mmcv.__version__, 'mmdet', mmdet.__version__)"

@@ -12,7 +12,6 @@ the launch queue's. AMP is fp16 autocast on CUDA (bf16 on a CPU), as
 """
 import json
 import statistics
-import sys
 import time
 from typing import Dict, List, Tuple
 
@@ -84,9 +83,17 @@ def measure(configs: List[str], size_hw=(800, 1333), iters: int = 30,
 
 
 def main(argv=None) -> None:
-    argv = sys.argv[1:] if argv is None else argv
-    out, configs = argv[0], argv[1:]
-    rows = measure(configs)
+    import argparse
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument('out')
+    p.add_argument('configs', nargs='+')
+    p.add_argument('--size', type=int, nargs=2, default=(800, 1333),
+                   metavar=('H', 'W'))
+    p.add_argument('--iters', type=int, default=30)
+    p.add_argument('--warmup', type=int, default=10)
+    args = p.parse_args(argv)
+    out = args.out
+    rows = measure(args.configs, tuple(args.size), args.iters, args.warmup)
     env = dict(torch=torch.__version__,
                gpu=torch.cuda.get_device_name(0)
                if torch.cuda.is_available() else 'none')

@@ -53,6 +53,20 @@ def read_run(work_dir: str, label: Optional[str] = None) -> dict:
                 work_dir=work_dir, curve=curve, path=path)
 
 
+def read_record(record: str, name: str, label: Optional[str] = None) -> dict:
+    """A config's curve from the committed record (docs/benchmark_results.json),
+    for runs whose work dir is on another machine. The record keeps no
+    compute path, so the label must say it."""
+    with open(record) as f:
+        rows = json.load(f).get('rows', {})
+    if name not in rows or not rows[name].get('curve'):
+        raise ValueError(f'{record} has no curve for {name!r}; it has: '
+                         + ', '.join(sorted(rows)))
+    curve = [dict(r) for r in rows[name]['curve'] if METRIC in r]
+    return dict(label=label or f'{name} (record)', work_dir=record,
+                curve=curve, path=None)
+
+
 def first_reaching(curve: List[dict], target: float) -> Optional[dict]:
     """The first validation whose AP is >= ``target`` (a fraction)."""
     return next((r for r in curve if r[METRIC] >= target), None)
@@ -66,7 +80,8 @@ def describe_path(path: Optional[dict]) -> str:
     onednn = path.get('onednn_max_isa', 'default')
     parts = [path.get('precision', '?'),
              f"ATen {isa}, oneDNN {onednn if onednn != 'default' else 'max'}",
-             f"{path.get('threads', '?')} threads"]
+             f"{path.get('threads', '?')} thread"
+             f"{'' if path.get('threads') == 1 else 's'}"]
     if path.get('channels_last'):
         parts.append('NHWC')
     parts.append('native bf16' if path.get('native_bf16')
@@ -121,19 +136,20 @@ def plot_runs(runs: List[dict], path: str, target: float,
     import matplotlib
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(7, 4.4))
+    fig, ax = plt.subplots(figsize=(7.5, 5.2))
     for run in runs:
         minutes = [r['train_seconds'] / 60 for r in run['curve']]
         ap = [100 * r[METRIC] for r in run['curve']]
+        how = f" ({describe_path(run['path'])})" if run['path'] else ''
         ax.plot(minutes, ap, marker='o', markersize=3,
-                label=f"{run['label']} ({describe_path(run['path'])})")
+                label=run['label'] + how)
     ax.axhline(100 * target, color='grey', linestyle='--', linewidth=1)
     ax.axvline(budget_minutes, color='grey', linestyle=':', linewidth=1)
     ax.set_xlabel('training minutes (validation excluded)')
     ax.set_ylabel('COCO box AP on val (%)')
     ax.set_title('AP against training minutes, from a random init')
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=6, loc='lower right')
+    ax.legend(fontsize=6, loc='upper center', bbox_to_anchor=(0.5, -0.14))
     fig.tight_layout()
     os.makedirs(osp.dirname(path) or '.', exist_ok=True)
     fig.savefig(path, dpi=110)

@@ -1,1 +1,2 @@
-from . import backbones, dense_heads, detectors, losses, necks  # noqa: F401
+from . import (backbones, data_preprocessors, dense_heads, detectors,  # noqa: F401
+               losses, necks)

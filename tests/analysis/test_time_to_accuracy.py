@@ -72,3 +72,23 @@ def test_page_and_plot(tmp_path):
     png = tta.plot_runs([a, b], str(tmp_path / 'img' / 'c.png'), 0.5)
     with open(png, 'rb') as f:
         assert f.read(8) == b'\x89PNG\r\n\x1a\n'
+
+
+def test_curve_from_the_committed_record(tmp_path):
+    record = tmp_path / 'benchmark_results.json'
+    record.write_text(json.dumps({'rows': {'retinanet_r50_fpn': {'curve': [
+        {'iter': 200, 'train_seconds': 120.0, 'coco/bbox_mAP': 0.2},
+        {'iter': 400, 'train_seconds': 240.0, 'coco/bbox_mAP': 0.51}]}}}))
+    run = tta.read_record(str(record), 'retinanet_r50_fpn', 'bf16 demo')
+    s = tta.summarize(run, 0.5)
+    assert (s['hit_iter'], s['hit_minutes']) == (400, 4.0)
+    assert s['label'] == 'bf16 demo' and s['path'] == 'not recorded'
+    with pytest.raises(ValueError, match="no curve for 'ssd300'"):
+        tta.read_record(str(record), 'ssd300')
+
+
+def test_committed_record_holds_the_demo_curve():
+    """The page in docs/ draws the bf16 demo from the real record."""
+    run = tta.read_record('docs/benchmark_results.json', 'retinanet_r50_fpn')
+    iters = [r['iter'] for r in run['curve']]
+    assert iters == sorted(iters) and len(iters) >= 2

@@ -1,0 +1,1 @@
+from .progressive_resize import ProgressiveResize  # noqa: F401

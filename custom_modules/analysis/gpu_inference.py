@@ -92,13 +92,10 @@ def main(argv=None) -> None:
     p.add_argument('--iters', type=int, default=30)
     p.add_argument('--warmup', type=int, default=10)
     args = p.parse_args(argv)
-    out = args.out
+    from custom_modules.apis.benchmark import environment
     rows = measure(args.configs, tuple(args.size), args.iters, args.warmup)
-    env = dict(torch=torch.__version__,
-               gpu=torch.cuda.get_device_name(0)
-               if torch.cuda.is_available() else 'none')
-    with open(out, 'w') as f:
-        json.dump(dict(environment=env, results=rows), f, indent=1)
+    with open(args.out, 'w') as f:
+        json.dump(dict(environment=environment(), results=rows), f, indent=1)
     for r in rows:
         what = (f"{r['ms_median']:.1f} ms" if 'ms_median' in r
                 else f"failed: {r['error']}")

@@ -1,8 +1,11 @@
+import itertools
 import os
 import os.path as osp
 import sys
 
 import pytest
+import torch
+from mmengine.model import BaseModel
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, REPO)
@@ -41,3 +44,57 @@ def shapes_overrides(root, img_scale=(128, 128), batch_size=2):
         'val_evaluator.ann_file': ann_val,
         'test_evaluator.ann_file': ann_val,
     }
+
+
+_toy_ids = itertools.count()
+
+
+class ToyRegression(BaseModel):
+    """y = w x + b fitted by squared error; ``calls`` counts the forwards,
+    so a subclass can inject a fault at a chosen iteration."""
+
+    def __init__(self):
+        super().__init__()
+        self.w = torch.nn.Linear(1, 1)
+        self.calls = 0
+
+    def forward(self, inputs, targets=None, mode='loss'):
+        self.calls += 1
+        return dict(loss=((self.w(inputs) - targets) ** 2).mean())
+
+
+class ToyPoints(torch.utils.data.Dataset):
+    def __len__(self):
+        return 16
+
+    def __getitem__(self, i):
+        x = torch.tensor([i / 16.0])
+        return dict(inputs=x, targets=2 * x + 1)
+
+
+def toy_runner(work_dir, max_iters=6, interval=2, max_keep_ckpts=3,
+               model=None, hooks=(), checkpoint_type='AtomicCheckpointHook',
+               **runner_kwargs):
+    """A real mmengine Runner over :class:`ToyRegression`: the hooks under
+    test run in the true training loop, in-process and in well under a
+    second, with no detector to build."""
+    from mmengine.runner import Runner
+    import custom_modules.engine  # noqa: F401  (registers DetLab's hooks)
+    return Runner(
+        model=model if model is not None else ToyRegression(),
+        work_dir=str(work_dir),
+        train_dataloader=dict(dataset=ToyPoints(), batch_size=4,
+                              sampler=dict(type='InfiniteSampler',
+                                           shuffle=True),
+                              collate_fn=dict(type='default_collate')),
+        train_cfg=dict(by_epoch=False, max_iters=max_iters),
+        optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.1)),
+        default_hooks=dict(checkpoint=dict(
+            type=checkpoint_type, by_epoch=False, interval=interval,
+            max_keep_ckpts=max_keep_ckpts), logger=dict(type='LoggerHook',
+                                                        interval=1)),
+        custom_hooks=list(hooks), default_scope='mmengine',
+        # Runners made within one second would share mmengine's MessageHub
+        # (named after the timestamp), and with it their loss history.
+        experiment_name=f'toy-{next(_toy_ids)}',
+        randomness=dict(seed=0), **runner_kwargs)

@@ -21,7 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from custom_modules.apis import benchmark as bench  # noqa: E402
 from custom_modules.apis.cli import user_errors_as_one_line  # noqa: E402
-from custom_modules.apis.errors import UserError  # noqa: E402
+from custom_modules.errors import UserError  # noqa: E402
 from custom_modules.sweep.grid import parse_seeds  # noqa: E402
 
 

@@ -35,7 +35,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from mmengine.config import DictAction  # noqa: E402
 
 from custom_modules.apis.cli import user_errors_as_one_line  # noqa: E402
-from custom_modules.apis.errors import UserError  # noqa: E402
+from custom_modules.errors import UserError  # noqa: E402
 
 
 def parse_args(argv=None):

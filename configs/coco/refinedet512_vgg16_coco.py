@@ -83,7 +83,7 @@ param_scheduler = [
          milestones=[280000, 360000], gamma=0.1)
 ]
 default_hooks = dict(
-    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=20000,
+    checkpoint=dict(type='AtomicCheckpointHook', by_epoch=False, interval=20000,
                     max_keep_ckpts=3))
 log_processor = dict(by_epoch=False)
 # lr 1e-3 belongs to a 32-image batch (4 GPUs x 8).

@@ -110,7 +110,7 @@ param_scheduler = [
          milestones=[80000, 100000], gamma=0.1)
 ]
 default_hooks = dict(
-    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=10000,
+    checkpoint=dict(type='AtomicCheckpointHook', by_epoch=False, interval=10000,
                     max_keep_ckpts=3))
 log_processor = dict(by_epoch=False)
 # lr 1e-3 belongs to a 32-image batch (4 GPUs x 8).

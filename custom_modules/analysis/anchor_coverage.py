@@ -88,7 +88,7 @@ def head_with_anchors(model_cfg) -> Tuple[str, dict]:
         head = model_cfg.get(key)
         if head is not None and head.get('anchor_generator') is not None:
             return key, head['anchor_generator']
-    from custom_modules.apis.errors import UserError
+    from custom_modules.errors import UserError
     raise UserError(
         f"model type {model_cfg.get('type')} has no bbox_head or rpn_head "
         'with an anchor_generator: it is not anchor-based; give a config of '
@@ -131,7 +131,7 @@ def measure_config(config: str, pos_iou: Optional[float] = None,
         'pad_size_divisor', 1) or 1
     dataset = DATASETS.build(cfg.test_dataloader.dataset)
     if not str(getattr(dataset, 'ann_file', '')).endswith('.json'):
-        from custom_modules.apis.errors import UserError
+        from custom_modules.errors import UserError
         raise UserError(
             f'{config}: anchor_coverage reads COCO-format (.json) '
             'annotations for the objects\' areas; this test split is '

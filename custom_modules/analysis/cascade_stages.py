@@ -142,7 +142,7 @@ def build(config: str, checkpoint: Optional[str],
     from custom_modules.analysis.trained_model import load_for_analysis
 
     def check(cfg):
-        from custom_modules.apis.errors import UserError
+        from custom_modules.errors import UserError
         roi_head = cfg.model.get('roi_head', {})
         if 'num_stages' not in roi_head:
             raise UserError(

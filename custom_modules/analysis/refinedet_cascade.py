@@ -230,7 +230,7 @@ def build(config: str, checkpoint: Optional[str],
     from custom_modules.analysis.trained_model import load_for_analysis
 
     def check(cfg):
-        from custom_modules.apis.errors import UserError
+        from custom_modules.errors import UserError
         head_type = cfg.model.get('bbox_head', {}).get('type')
         if head_type != 'RefineDetHead':
             raise UserError(

@@ -15,7 +15,7 @@ def load_config(path: str, cfg_options: Optional[dict] = None,
         cfg = Config.fromfile(path)
     except (SyntaxError, NameError, KeyError, FileNotFoundError) as err:
         # A broken _base_ path or a typo in a config file.
-        from .errors import UserError
+        from ..errors import UserError
         raise UserError(f'cannot load config {path}: '
                         f'{type(err).__name__}: {err}') from None
     preflight.check_cfg_option_keys(cfg, cfg_options)

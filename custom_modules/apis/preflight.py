@@ -11,7 +11,7 @@ from typing import Iterable, List, Optional
 
 from mmengine.config import Config, ConfigDict
 
-from .errors import UserError
+from ..errors import UserError
 
 # Where each kind of dataset must live; matched on the dataset type.
 DATA_HINTS = {

@@ -8,7 +8,7 @@ from typing import Dict, Optional
 
 from . import preflight
 from .config import check_model, import_plugins, load_config
-from .errors import UserError
+from ..errors import UserError
 
 
 def resolve_checkpoint(path: str) -> str:

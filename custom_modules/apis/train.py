@@ -6,7 +6,7 @@ import torch
 
 from . import preflight
 from .config import check_model, import_plugins, load_config
-from .errors import UserError
+from ..errors import UserError
 
 
 def prepare_train_config(config: str, work_dir: Optional[str] = None,

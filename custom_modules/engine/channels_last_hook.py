@@ -38,7 +38,7 @@ from mmengine.hooks import Hook
 from mmengine.logging import print_log
 from mmdet.registry import HOOKS
 
-from custom_modules.apis.errors import UserError
+from custom_modules.errors import UserError
 
 
 def to_channels_last(model: torch.nn.Module) -> int:

@@ -85,7 +85,7 @@ def test_positive_threshold_is_the_assigners():
 
 
 def test_anchor_free_model_is_refused_with_its_type():
-    from custom_modules.apis.errors import UserError
+    from custom_modules.errors import UserError
     with pytest.raises(UserError, match='FCOS has no bbox_head or rpn_head'):
         ac.head_with_anchors(dict(type='FCOS', bbox_head=dict(type='FCOSHead')))
 

@@ -70,6 +70,6 @@ def test_real_cascade_last_step_holds_every_prediction(tiny_shapes):
 
 
 def test_single_stage_config_is_refused_in_one_line():
-    from custom_modules.apis.errors import UserError
+    from custom_modules.errors import UserError
     with pytest.raises(UserError, match='Give a Cascade R-CNN config'):
         cs.build(f'{REPO}/configs/faster_rcnn_r50_fpn.py', None)

@@ -160,6 +160,6 @@ def test_real_refinedet_outputs_decode_through_the_models_own_coder(
 
 
 def test_non_refinedet_config_is_refused_in_one_line():
-    from custom_modules.apis.errors import UserError
+    from custom_modules.errors import UserError
     with pytest.raises(UserError, match='head is PredictableSSDHead'):
         rc.build(f'{REPO}/configs/ssd300.py', None)

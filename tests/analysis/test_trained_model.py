@@ -6,7 +6,7 @@ import torch
 
 from conftest import REPO, shapes_overrides
 from custom_modules.analysis.trained_model import load_for_analysis
-from custom_modules.apis.errors import UserError
+from custom_modules.errors import UserError
 
 
 def test_check_runs_before_the_model_is_built():

@@ -7,7 +7,7 @@ from mmengine.optim import build_optim_wrapper
 from mmengine.registry import PARAM_SCHEDULERS
 
 from conftest import shapes_overrides
-from custom_modules.apis.errors import UserError
+from custom_modules.errors import UserError
 from custom_modules.apis.train import prepare_train_config
 
 DEMO = 'configs/retinanet_r50_fpn.py'

@@ -1,7 +1,7 @@
 import pytest
 
 from custom_modules.apis.config import load_config
-from custom_modules.apis.errors import UserError
+from custom_modules.errors import UserError
 from custom_modules.apis.test import use_test_time_augmentation
 
 

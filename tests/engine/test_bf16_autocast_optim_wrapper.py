@@ -120,7 +120,7 @@ def test_two_stage_detectors_stay_fp32_on_cpu(config, tiny_shapes):
 
 
 def test_amp_flag_on_cpu_picks_bf16_or_says_why_not(tiny_shapes):
-    from custom_modules.apis.errors import UserError
+    from custom_modules.errors import UserError
     from custom_modules.apis.train import prepare_train_config
     if torch.cuda.is_available():
         pytest.skip('--amp means fp16 on a GPU; this checks the CPU path')
@@ -135,7 +135,7 @@ def test_amp_flag_on_cpu_picks_bf16_or_says_why_not(tiny_shapes):
 
 
 def test_amp_flag_refuses_two_stage_on_cpu(tiny_shapes):
-    from custom_modules.apis.errors import UserError
+    from custom_modules.errors import UserError
     from custom_modules.apis.train import prepare_train_config
     if torch.cuda.is_available():
         pytest.skip('--amp means fp16 on a GPU; this checks the CPU path')

@@ -8,7 +8,7 @@ import torch
 from mmengine.config import Config
 
 from conftest import shapes_overrides
-from custom_modules.apis.errors import UserError
+from custom_modules.errors import UserError
 from custom_modules.engine.channels_last_hook import (ChannelsLastHook,
                                                       to_channels_last)
 

@@ -3,7 +3,7 @@ config checks keys before anything runs."""
 import pytest
 from mmengine.config import Config
 
-from custom_modules.apis.errors import UserError
+from custom_modules.errors import UserError
 from custom_modules.sweep.api import build_spec
 from custom_modules.sweep.plan import build_plan
 from custom_modules.sweep.schedule import shorten_schedule

@@ -147,7 +147,7 @@ def test_replacing_a_component_with_delete_is_not_an_unknown_key():
 
 def test_switching_type_checks_keys_against_the_new_class():
     from custom_modules.apis.config import load_config
-    from custom_modules.apis.errors import UserError
+    from custom_modules.errors import UserError
     opts = {'model.bbox_head.loss_cls._delete_': True,
             'model.bbox_head.loss_cls.type': 'CrossEntropyLoss',
             'model.bbox_head.loss_cls.gamma': 2.0}

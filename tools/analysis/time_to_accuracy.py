@@ -13,7 +13,7 @@ import os.path as osp
 import shlex
 
 from custom_modules.apis.cli import user_errors_as_one_line
-from custom_modules.apis.errors import UserError
+from custom_modules.errors import UserError
 
 
 @user_errors_as_one_line

@@ -21,7 +21,7 @@ sys.path.insert(
     0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 from custom_modules.apis.cli import user_errors_as_one_line  # noqa: E402
-from custom_modules.apis.errors import UserError  # noqa: E402
+from custom_modules.errors import UserError  # noqa: E402
 from custom_modules.datasets.converters.voc_to_coco import (  # noqa: E402
     STANDARD_SPLITS, available_standard_splits, convert_voc_to_coco,
     save_coco_json)

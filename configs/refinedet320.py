@@ -29,7 +29,7 @@ model = dict(
     neck=dict(norm_cfg=dict(type='BN')),
     bbox_head=dict(num_classes=6))
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='LoadImageOrSkip'),
     dict(type='LoadAnnotations', with_bbox=True),
     dict(type='Resize', scale=(input_size, input_size), keep_ratio=False),
     dict(type='RandomFlip', prob=0.5),

@@ -4,7 +4,7 @@
 _base_ = './refinedet320.py'
 input_size = 512
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='LoadImageOrSkip'),
     dict(type='LoadAnnotations', with_bbox=True),
     dict(type='Resize', scale=(input_size, input_size), keep_ratio=False),
     dict(type='RandomFlip', prob=0.5),

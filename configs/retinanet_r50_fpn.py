@@ -64,7 +64,7 @@ img_scale = (192, 192)
 max_iters = 1800
 warmup_iters = max_iters // 25
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='LoadImageOrSkip'),
     dict(type='LoadAnnotations', with_bbox=True),
     dict(type='Resize', scale=img_scale, keep_ratio=True),
     dict(type='RandomFlip', prob=0.5),

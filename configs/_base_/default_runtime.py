@@ -34,4 +34,6 @@ log_processor = dict(type='LogProcessor', window_size=20, by_epoch=False)
 log_level = 'INFO'
 load_from = None
 resume = False
-randomness = dict(seed=0)
+# deterministic=True makes a resumed run end at the same weights as an
+# uninterrupted one (tests/tools/test_train_faults.py), at some speed cost.
+randomness = dict(seed=0, deterministic=False)

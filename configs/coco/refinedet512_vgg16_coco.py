@@ -31,7 +31,7 @@ backend_args = None
 # SSD's augmentation, as RefineDet uses it: zoom out on a mean-colour canvas,
 # zoom in with an IoU-constrained crop, square warp, flip, photometric jitter.
 train_pipeline = [
-    dict(type='LoadImageFromFile', backend_args=backend_args),
+    dict(type='LoadImageOrSkip', backend_args=backend_args),
     dict(type='LoadAnnotations', with_bbox=True),
     dict(type='Expand', mean=[123.675, 116.28, 103.53], to_rgb=True,
          ratio_range=(1, 4)),

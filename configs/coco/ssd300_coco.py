@@ -26,7 +26,7 @@ input_size = 300
 backend_args = None
 # The SSD paper's "data augmentation" section, in order:
 train_pipeline = [
-    dict(type='LoadImageFromFile', backend_args=backend_args),
+    dict(type='LoadImageOrSkip', backend_args=backend_args),
     dict(type='LoadAnnotations', with_bbox=True),
     # Zoom out: paste the image on a canvas up to 4x its size filled with the
     # mean colour (RGB mean, converted to the loader's BGR by to_rgb), which

@@ -38,7 +38,7 @@ backend_args = None
 # zoom in (a crop that overlaps some object by at least a random IoU), a
 # square warp to the anchors' grid, a flip and photometric jitter.
 train_pipeline = [
-    dict(type='LoadImageFromFile', backend_args=backend_args),
+    dict(type='LoadImageOrSkip', backend_args=backend_args),
     dict(type='LoadAnnotations', with_bbox=True),
     dict(type='Expand', mean=[123.675, 116.28, 103.53], to_rgb=True,
          ratio_range=(1, 4)),

@@ -11,7 +11,7 @@ _base_ = './refinedet320_vgg16_voc0712.py'
 input_size = 512
 backend_args = None
 train_pipeline = [
-    dict(type='LoadImageFromFile', backend_args=backend_args),
+    dict(type='LoadImageOrSkip', backend_args=backend_args),
     dict(type='LoadAnnotations', with_bbox=True),
     dict(type='Expand', mean=[123.675, 116.28, 103.53], to_rgb=True,
          ratio_range=(1, 4)),

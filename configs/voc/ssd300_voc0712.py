@@ -33,7 +33,7 @@ backend_args = None
 # The SSD paper's augmentation; see configs/coco/ssd300_coco.py for what each
 # step is for.
 train_pipeline = [
-    dict(type='LoadImageFromFile', backend_args=backend_args),
+    dict(type='LoadImageOrSkip', backend_args=backend_args),
     dict(type='LoadAnnotations', with_bbox=True),
     dict(type='Expand', mean=[123.675, 116.28, 103.53], to_rgb=True,
          ratio_range=(1, 4)),

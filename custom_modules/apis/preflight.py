@@ -42,6 +42,20 @@ def check_config_path(path: str) -> None:
                         'configs/retinanet_r50_fpn.py.')
 
 
+def check_work_dir(work_dir: str) -> None:
+    """Logs and checkpoints must be writable before the first iteration,
+    not after the first hour."""
+    import tempfile
+    try:
+        os.makedirs(work_dir, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=work_dir):
+            pass
+    except OSError as err:
+        raise UserError(f'work dir {work_dir} is not writable '
+                        f'({err.strerror}); pass --work-dir with a directory '
+                        'you can write to.') from None
+
+
 def mmcv_ops_error() -> Optional[str]:
     """None if mmcv's compiled ops import, else what to tell the user."""
     try:
@@ -86,6 +100,8 @@ def check_cfg_option_keys(cfg: Config, options: Optional[dict]) -> None:
             except KeyError:
                 _unknown(cfg, '.'.join(parts[:depth + 1]), parent, part)
         leaf = parts[-1]
+        if isinstance(parent, dict) and leaf in parent:
+            _check_value_type(key, parent[leaf], options[key])
         # `_delete_` is mmengine's "replace, don't merge" marker.
         if not isinstance(parent, dict) or leaf in parent or \
                 leaf == '_delete_':
@@ -102,6 +118,24 @@ def check_cfg_option_keys(cfg: Config, options: Optional[dict]) -> None:
             hint = f" (did you mean '{close[0]}'?)" if close else ''
             raise UserError(f"unknown config key '{key}'{hint}: "
                             f"{cls.__name__} takes no argument '{leaf}'.")
+
+
+def _check_value_type(key: str, old, new) -> None:
+    """A number or a flag in the config must stay one: DictAction turns
+    what it cannot parse into a string, which mmengine would otherwise pass
+    on until a loop compares it with an int ten frames deep."""
+    if isinstance(old, bool):
+        expected = 'True or False'
+        ok = isinstance(new, bool)
+    elif isinstance(old, (int, float)):
+        expected = 'a number'
+        ok = isinstance(new, (int, float)) and not isinstance(new, bool)
+    else:
+        return
+    if not ok:
+        raise UserError(f'--cfg-options {key}={new!r}: {key} is '
+                        f'{old!r} in the config and needs {expected}, e.g. '
+                        f'{key}={old!r}.')
 
 
 def resolve_type(type_):
@@ -194,16 +228,16 @@ def check_component_kwargs(node, path: str = 'model') -> None:
         check_component_kwargs(value, f'{path}.{key}')
 
 
-def _datasets(ds_cfg) -> Iterable[dict]:
+def leaf_datasets(ds_cfg) -> Iterable[dict]:
     """Leaf dataset configs, looking through Repeat/Concat/ClassBalanced."""
     if isinstance(ds_cfg, (list, tuple)):
         for d in ds_cfg:
-            yield from _datasets(d)
+            yield from leaf_datasets(d)
     elif isinstance(ds_cfg, dict):
         if 'datasets' in ds_cfg:
-            yield from _datasets(ds_cfg['datasets'])
+            yield from leaf_datasets(ds_cfg['datasets'])
         elif 'dataset' in ds_cfg:
-            yield from _datasets(ds_cfg['dataset'])
+            yield from leaf_datasets(ds_cfg['dataset'])
         else:
             yield ds_cfg
 
@@ -214,7 +248,7 @@ def check_datasets(cfg: Config, loaders: List[str]) -> None:
         loader_cfg = cfg.get(loader)
         if not loader_cfg:
             continue
-        for ds in _datasets(loader_cfg.get('dataset')):
+        for ds in leaf_datasets(loader_cfg.get('dataset')):
             dtype = ds.get('type', '')
             cls = DATASETS.get(dtype) if isinstance(dtype, str) else dtype
             # Datasets that generate themselves (the embedded shapes) need
@@ -237,6 +271,86 @@ def check_datasets(cfg: Config, loaders: List[str]) -> None:
                 if not osp.isfile(ann_path):
                     raise UserError(f'annotation file not found: {ann_path} '
                                     f'(needed by {loader}): {fix}.')
+                if ann_path.endswith('.json'):
+                    check_annotation_json(ann_path, dataset_classes(ds, cls))
+        if loader == 'train_dataloader':
+            classes = next((dataset_classes(ds, DATASETS.get(ds.get('type')) if
+                                     isinstance(ds.get('type'), str) else
+                                     ds.get('type'))
+                            for ds in leaf_datasets(loader_cfg.get('dataset'))),
+                           None)
+            if classes:
+                check_num_classes(cfg.get('model', {}), len(classes))
+
+
+# Files larger than this are only checked for truncation (their last byte):
+# parsing COCO's 450 MB train json twice would double the start-up time.
+FULL_PARSE_BYTES = 64 << 20
+
+
+def check_annotation_json(path: str, classes=None) -> None:
+    """The file parses, and every class the config trains on is one of its
+    categories (mmdet maps classes to category ids by name and would train
+    a missing class on nothing, silently). Filterable problems (degenerate
+    boxes and the like) get one warning line with their counts."""
+    if osp.getsize(path) > FULL_PARSE_BYTES:
+        with open(path, 'rb') as f:
+            f.seek(-64, os.SEEK_END)
+            if not f.read().rstrip().endswith(b'}'):
+                raise UserError(f'annotation file {path} is truncated (it '
+                                'does not end with "}"): copy or convert it '
+                                'again.')
+        return
+    from custom_modules.datasets.validation import (load_coco_json,
+                                                    validate_coco)
+    data = load_coco_json(path)
+    names = [c.get('name') for c in data.get('categories', [])]
+    missing = [c for c in classes or () if c not in names]
+    if missing:
+        raise UserError(f'classes {missing} of the config are not categories '
+                        f'of {path} (it has {names}); set the dataset\'s '
+                        'metainfo=dict(classes=...) to names from the file.')
+    report = validate_coco(data, path)
+    report.counts.pop('image_without_boxes', None)
+    if report.counts:
+        from mmengine.logging import print_log
+        print_log(f'warning: {report.summary()}. '
+                  '`python tools/validate_dataset.py CONFIG` lists them and '
+                  'what training does with each.',
+                  logger='current', level=30)
+
+
+def dataset_classes(ds: dict, cls) -> Optional[tuple]:
+    meta = ds.get('metainfo') or {}
+    if meta.get('classes'):
+        return tuple(meta['classes'])
+    return tuple((getattr(cls, 'METAINFO', None) or {}).get('classes', ())) \
+        or None
+
+
+def _num_classes_paths(node, path='model'):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            # The RPN is class-agnostic: its num_classes is always 1.
+            if key == 'num_classes' and 'rpn' not in path:
+                yield path, value
+            elif key not in ('train_cfg', 'test_cfg', 'init_cfg'):
+                yield from _num_classes_paths(value, f'{path}.{key}')
+    elif isinstance(node, (list, tuple)):
+        for i, value in enumerate(node):
+            yield from _num_classes_paths(value, f'{path}.{i}')
+
+
+def check_num_classes(model_cfg: dict, n_classes: int) -> None:
+    """Every head predicts as many classes as the training set has: the
+    most reported MMDetection failure ("Class values must be smaller than
+    num_classes") is this mismatch, found deep inside the first loss."""
+    for path, value in _num_classes_paths(model_cfg):
+        if value != n_classes:
+            raise UserError(f'{path}.num_classes is {value} but the training '
+                            f'set has {n_classes} classes; set it to '
+                            f'{n_classes} (--cfg-options {path}.num_classes='
+                            f'{n_classes}) in every head.')
 
 
 def _pretrained_paths(node, path='model'):

@@ -35,6 +35,7 @@ def prepare_test_config(config: str, checkpoint: str,
                         fuse_conv_bn: bool = False):
     preflight.check_mmcv_ops()
     cfg = load_config(config, cfg_options, work_dir)
+    preflight.check_work_dir(cfg.work_dir)
     import_plugins(cfg)
     check_model(cfg)
     cfg.load_from = resolve_checkpoint(checkpoint)
@@ -78,6 +79,7 @@ def test(config: str, checkpoint: str, **kwargs) -> Dict[str, float]:
     cfg = prepare_test_config(config, checkpoint, **kwargs)
     from mmengine.runner import Runner
     runner = Runner.from_cfg(cfg)
+    check_checkpoint_fits(runner.model, cfg.load_from)
     metrics = runner.test()
     metrics = {k: float(v) for k, v in metrics.items()}
     os.makedirs(cfg.work_dir, exist_ok=True)
@@ -85,6 +87,35 @@ def test(config: str, checkpoint: str, **kwargs) -> Dict[str, float]:
         json.dump(dict(config=config, checkpoint=cfg.load_from,
                        metrics=metrics), f, indent=1)
     return metrics
+
+
+def check_checkpoint_fits(model, path: str) -> None:
+    """The checkpoint's weights are the model's, name by name and shape by
+    shape. mmengine loads non-strictly and only logs a warning, so a
+    checkpoint of another architecture would be evaluated as a random
+    model and report ~0 AP."""
+    import torch
+    ckpt = torch.load(path, map_location='cpu')
+    state = ckpt.get('state_dict', ckpt)
+    mine = {k.removeprefix('module.'): v.shape
+            for k, v in model.state_dict().items()}
+    theirs = {k.removeprefix('module.'): getattr(v, 'shape', None)
+              for k, v in state.items()}
+    missing = sorted(set(mine) - set(theirs))
+    unexpected = sorted(set(theirs) - set(mine))
+    shapes = sorted(k for k in set(mine) & set(theirs)
+                    if tuple(mine[k]) != tuple(theirs[k] or ()))
+    if not (missing or unexpected or shapes):
+        return
+    arch = re.search(r"model = dict\(\s*type='(\w+)'",
+                     (ckpt.get('meta') or {}).get('cfg', '') or '')
+    made_by = f' (it was saved from a {arch.group(1)})' if arch else ''
+    parts = [f'{len(keys)} {what}, e.g. {keys[0]}' for what, keys in
+             (('missing', missing), ('unexpected', unexpected),
+              ('with another shape', shapes)) if keys]
+    raise UserError(f'checkpoint {path} does not fit {type(model).__name__}'
+                    f'{made_by}: {"; ".join(parts)} keys. Pass the config '
+                    'it was trained with.')
 
 
 def format_metrics(metrics: Dict[str, float]) -> str:

@@ -26,6 +26,7 @@ def prepare_train_config(config: str, work_dir: Optional[str] = None,
     """
     preflight.check_mmcv_ops()
     cfg = load_config(config, cfg_options, work_dir)
+    preflight.check_work_dir(cfg.work_dir)
     if max_iters is not None or val_interval is not None:
         _compress_schedule(cfg, max_iters, val_interval)
     import_plugins(cfg)

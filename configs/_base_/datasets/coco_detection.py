@@ -24,7 +24,7 @@ backend_args = None
 # training, no test-time augmentation: this is what the model zoo's "1x"
 # numbers are measured with.
 train_pipeline = [
-    dict(type='LoadImageFromFile', backend_args=backend_args),
+    dict(type='LoadImageOrSkip', backend_args=backend_args),
     dict(type='LoadAnnotations', with_bbox=True),
     dict(type='Resize', scale=(1333, 800), keep_ratio=True),
     dict(type='RandomFlip', prob=0.5),

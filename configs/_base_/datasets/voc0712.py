@@ -30,7 +30,7 @@ backend_args = None
 # VOC images are ~500x375, so the R-CNN-family recipes use a smaller canvas
 # than COCO's 1333x800: short side 600, long side at most 1000.
 train_pipeline = [
-    dict(type='LoadImageFromFile', backend_args=backend_args),
+    dict(type='LoadImageOrSkip', backend_args=backend_args),
     dict(type='LoadAnnotations', with_bbox=True),
     dict(type='Resize', scale=(1000, 600), keep_ratio=True),
     dict(type='RandomFlip', prob=0.5),

@@ -6,6 +6,7 @@ from typing import Optional
 from mmengine.config import Config
 
 from . import preflight
+from ..errors import UserError
 
 
 def load_config(path: str, cfg_options: Optional[dict] = None,
@@ -13,9 +14,12 @@ def load_config(path: str, cfg_options: Optional[dict] = None,
     preflight.check_config_path(path)
     try:
         cfg = Config.fromfile(path)
-    except (SyntaxError, NameError, KeyError, FileNotFoundError) as err:
-        # A broken _base_ path or a typo in a config file.
-        from ..errors import UserError
+    except FileNotFoundError as err:
+        raise UserError(f'cannot load config {path}: {err.filename} does not '
+                        'exist; fix its _base_ entry (paths are relative to '
+                        'the config file).') from None
+    except (SyntaxError, NameError, KeyError) as err:
+        # A typo in a config file.
         raise UserError(f'cannot load config {path}: '
                         f'{type(err).__name__}: {err}') from None
     preflight.check_cfg_option_keys(cfg, cfg_options)

@@ -107,14 +107,15 @@ def check_checkpoint_fits(model, path: str) -> None:
                     if tuple(mine[k]) != tuple(theirs[k] or ()))
     if not (missing or unexpected or shapes):
         return
-    arch = re.search(r"model = dict\(\s*type='(\w+)'",
-                     (ckpt.get('meta') or {}).get('cfg', '') or '')
+    arch = re.search(r"^model = dict\((?:.|\n)*?^    type='(\w+)'",
+                     (ckpt.get('meta') or {}).get('cfg', '') or '', re.M)
     made_by = f' (it was saved from a {arch.group(1)})' if arch else ''
-    parts = [f'{len(keys)} {what}, e.g. {keys[0]}' for what, keys in
-             (('missing', missing), ('unexpected', unexpected),
-              ('with another shape', shapes)) if keys]
+    parts = [f'{len(keys)} {what} (e.g. {keys[0]})' for what, keys in
+             (('model weights it lacks', missing),
+              ('weights the model does not have', unexpected),
+              ('weights of another shape', shapes)) if keys]
     raise UserError(f'checkpoint {path} does not fit {type(model).__name__}'
-                    f'{made_by}: {"; ".join(parts)} keys. Pass the config '
+                    f'{made_by}: {"; ".join(parts)}. Pass the config '
                     'it was trained with.')
 
 

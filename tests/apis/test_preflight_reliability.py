@@ -118,8 +118,9 @@ def test_checkpoint_of_another_architecture(tmp_path):
     ssd = MODELS.build(Config.fromfile(osp.join(REPO,
                                                 'configs/ssd300.py')).model)
     path = str(tmp_path / 'retina.pth')
-    torch.save(dict(state_dict=retina.state_dict(),
-                    meta=dict(cfg="model = dict(\n    type='RetinaNet',")),
+    torch.save(dict(state_dict=retina.state_dict(), meta=dict(
+        cfg="model = dict(\n    backbone=dict(\n        type='ResNet'),\n"
+            "    type='RetinaNet')\n")),
                path)
     check_checkpoint_fits(retina, path)  # its own checkpoint fits
     with pytest.raises(UserError) as err:
@@ -127,5 +128,6 @@ def test_checkpoint_of_another_architecture(tmp_path):
     msg = one_line(err)
     assert msg.startswith(f'checkpoint {path} does not fit SingleStageDetector'
                           ' (it was saved from a RetinaNet): ')
-    assert ' missing, e.g. ' in msg and ' unexpected, e.g. ' in msg
+    assert ' model weights it lacks (e.g. backbone.' in msg
+    assert ' weights the model does not have (e.g. backbone.' in msg
     assert msg.endswith('Pass the config it was trained with.')

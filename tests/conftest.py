@@ -93,7 +93,7 @@ def toy_runner(work_dir, max_iters=6, interval=2, max_keep_ckpts=3,
             type=checkpoint_type, by_epoch=False, interval=interval,
             max_keep_ckpts=max_keep_ckpts), logger=dict(type='LoggerHook',
                                                         interval=1)),
-        custom_hooks=list(hooks), default_scope='mmengine',
+        custom_hooks=list(hooks), default_scope='mmdet',
         # Runners made within one second would share mmengine's MessageHub
         # (named after the timestamp), and with it their loss history.
         experiment_name=f'toy-{next(_toy_ids)}',

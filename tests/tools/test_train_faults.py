@@ -73,3 +73,13 @@ def test_corrupt_image_then_sigterm_then_resume(tiny_shapes, tmp_path):
     diff = max(float((wa[k].float() - wb[k].float()).abs().max())
                for k in wa)
     assert diff == 0.0, diff
+
+
+def test_sigkill_mid_run_then_resume_equals_the_uninterrupted_run(tmp_path):
+    """SIGKILL leaves no chance to save: the run resumes from the last
+    scheduled checkpoint and still ends at the uninterrupted metrics."""
+    from custom_modules.analysis import reliability
+    outcome = reliability.sigkill(reliability.Bench(str(tmp_path), REPO))
+    assert outcome.status == -signal.SIGKILL
+    assert outcome.ok, outcome
+    assert 'identical to the uninterrupted run' in outcome.kept

@@ -13,10 +13,10 @@ unreadable_image       LoadImageOrSkip draws another image          filtered
 box_outside_image      clipped to the image by Resize               filtered
 degenerate_box         dropped by CocoDataset (w or h < 1)          filtered
 unknown_category       dropped by CocoDataset                       filtered
-malformed_polygon      crashes mask decoding (Mask R-CNN)           error
+malformed_polygon      instance ignored by LoadAnnotations (masks)  filtered
 duplicate_image_id     images overwrite each other in pycocotools  error
 duplicate_annotation   pycocotools keeps one of them                error
-annotation_no_image    the annotation is never used                 error
+annotation_no_image    never loaded (CocoDataset reads by image)    filtered
 image_without_boxes    skipped in training (filter_empty_gt)        note
 =====================  ==========================================  ========
 """
@@ -29,9 +29,9 @@ from typing import Dict, List, Optional
 SEVERITY = {
     'missing_image': 'filtered', 'unreadable_image': 'filtered',
     'box_outside_image': 'filtered', 'degenerate_box': 'filtered',
-    'unknown_category': 'filtered', 'malformed_polygon': 'error',
+    'unknown_category': 'filtered', 'malformed_polygon': 'filtered',
     'duplicate_image_id': 'error', 'duplicate_annotation': 'error',
-    'annotation_no_image': 'error', 'image_without_boxes': 'note',
+    'annotation_no_image': 'filtered', 'image_without_boxes': 'note',
 }
 EXAMPLES = 3
 

@@ -37,9 +37,7 @@ def test_each_problem_is_counted_once():
         'image_without_boxes': 1}
     assert report.examples['box_outside_image'] == ['annotation 2 in a.png']
     assert report.of('error') == {'duplicate_image_id': 1,
-                                  'duplicate_annotation': 1,
-                                  'annotation_no_image': 1,
-                                  'malformed_polygon': 1}
+                                  'duplicate_annotation': 1}
     assert report.summary().startswith('x.json: 4 images, 7 annotations; ')
 
 

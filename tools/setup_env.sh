@@ -22,7 +22,7 @@ if ! "$V" -c "import torch" 2>/dev/null; then
   pip install "$(grep '^torch==' $C)"
 fi
 pip install -q -c $C "setuptools>=77,<81" wheel "numpy>=2,<3" "mmengine==0.10.7" \
-    pycocotools pytest matplotlib pyyaml scipy shapely terminaltables tqdm
+    pycocotools pytest matplotlib pyyaml scipy shapely terminaltables tqdm tensorboard
 
 if ! "$V" -c "import mmcv.ops" 2>/dev/null; then
   echo "[setup] building mmcv 2.1.0 with compiled ops (about 20 min the first time; pip caches the wheel)"

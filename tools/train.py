@@ -3,6 +3,7 @@
     python tools/train.py configs/retinanet_r50_fpn.py
     python tools/train.py CONFIG --work-dir DIR --resume            # continue
     python tools/train.py CONFIG --max-iters 600      # the same recipe, shorter
+    python tools/train.py CONFIG --tensorboard        # + tensorboard --logdir WORK_DIR
     python tools/train.py CONFIG --cfg-options model.bbox_head.loss_cls.gamma=1
     bash tools/dist_train.sh CONFIG 8                             # torchrun
 """
@@ -35,6 +36,9 @@ def parse_args(argv=None):
                    '(train_cfg.max_iters=N alone would cut the schedule)')
     p.add_argument('--val-interval', type=int, metavar='N',
                    help='validate every N iterations')
+    p.add_argument('--tensorboard', action='store_true',
+                   help='also write TensorBoard event files: tensorboard '
+                   '--logdir WORK_DIR')
     p.add_argument('--cfg-options', nargs='+', action=DictAction,
                    help='override config keys, e.g. train_cfg.max_iters=200')
     p.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
@@ -52,7 +56,8 @@ def main(argv=None):
     from custom_modules.apis.train import train
     train(args.config, work_dir=args.work_dir, resume=args.resume,
           amp=args.amp, cfg_options=args.cfg_options, launcher=args.launcher,
-          max_iters=args.max_iters, val_interval=args.val_interval)
+          max_iters=args.max_iters, val_interval=args.val_interval,
+          tensorboard=args.tensorboard)
 
 
 if __name__ == '__main__':

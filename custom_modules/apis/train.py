@@ -14,7 +14,8 @@ def prepare_train_config(config: str, work_dir: Optional[str] = None,
                          cfg_options: Optional[dict] = None,
                          launcher: str = 'none',
                          max_iters: Optional[int] = None,
-                         val_interval: Optional[int] = None):
+                         val_interval: Optional[int] = None,
+                         tensorboard: bool = False):
     """Load ``config`` with overrides and the run options and check it.
 
     ``resume``: None (fresh run), ``'auto'`` (continue from the work dir's
@@ -22,7 +23,8 @@ def prepare_train_config(config: str, work_dir: Optional[str] = None,
     ``max_iters``/``val_interval``: the config's schedule compressed to that
     length (warm-up, decay, validation and checkpoint intervals rescaled
     together, the same function ``tools/sweep.py --max-iters`` uses), applied
-    after ``cfg_options``.
+    after ``cfg_options``. ``tensorboard``: also log every scalar to
+    TensorBoard event files in ``<work_dir>/<timestamp>/vis_data/``.
     """
     preflight.check_mmcv_ops()
     cfg = load_config(config, cfg_options, work_dir)
@@ -42,6 +44,11 @@ def prepare_train_config(config: str, work_dir: Optional[str] = None,
         cfg.resume, cfg.load_from = True, resume
     if amp:
         _use_amp(cfg)
+    if tensorboard:
+        backends = list(cfg.visualizer.get('vis_backends') or [])
+        if not any(b.get('type') == 'TensorboardVisBackend' for b in backends):
+            backends.append(dict(type='TensorboardVisBackend'))
+        cfg.visualizer.vis_backends = backends
     if launcher != 'none' and not torch.cuda.is_available():
         # nccl needs GPUs; gloo lets torchrun runs work on CPU-only nodes.
         cfg.env_cfg.dist_cfg = dict(backend='gloo')

@@ -113,6 +113,41 @@ def results_from_dump(dumped: Sequence[dict], classes: Sequence[str],
     return results
 
 
+def load_detections(config: str, detections: str, cfg_options=None):
+    """(coco_gt, COCO results, classes) for the test split of ``config`` and
+    a ``tools/test.py --out`` dump; what every per-detection analysis
+    starts from."""
+    import os.path as osp
+    import pickle
+    from pycocotools.coco import COCO
+    from mmdet.registry import DATASETS
+    from custom_modules.apis.config import import_plugins, load_config
+    from custom_modules.errors import UserError
+    cfg = load_config(config, cfg_options)
+    import_plugins(cfg)
+    if not osp.isfile(detections):
+        raise UserError(
+            f'detections file not found: {detections}: write it with '
+            f'`python tools/test.py {config} CHECKPOINT --out '
+            f'{detections}`.')
+    ann_file = cfg.test_evaluator.get('ann_file')
+    if not ann_file or not osp.isfile(ann_file):
+        raise UserError(
+            f'{config}: test_evaluator.ann_file {ann_file!r} is not a '
+            'COCO annotation file on disk; this analysis needs COCO-format '
+            'ground truth (VOC: convert it with tools/dataset_converters/).')
+    ds_cfg = cfg.test_dataloader.dataset
+    classes = (ds_cfg.get('metainfo') or {}).get('classes') or \
+        DATASETS.get(ds_cfg.type).METAINFO['classes']
+    with open(detections, 'rb') as f:
+        dumped = pickle.load(f)
+    with contextlib.redirect_stdout(io.StringIO()):  # pycocotools' chatter
+        coco_gt = COCO(ann_file)
+    results = results_from_dump(dumped, classes,
+                                coco_gt.loadCats(coco_gt.getCatIds()))
+    return coco_gt, results, tuple(classes)
+
+
 def _coco_ap(coco_gt, coco_dt, use_cats=True, iou_thrs=None) -> float:
     from pycocotools.cocoeval import COCOeval
     evaluator = COCOeval(coco_gt, coco_dt, 'bbox')

@@ -8,18 +8,9 @@ localisation would give. Writes a markdown page.
 What each bucket means: custom_modules/analysis/detection_errors.py.
 """
 import argparse
-import contextlib
-import io
-import os
 import os.path as osp
-import pickle
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__)))))
-
-from custom_modules.apis.cli import user_errors_as_one_line  # noqa: E402
-from custom_modules.errors import UserError  # noqa: E402
+from custom_modules.apis.cli import user_errors_as_one_line
 
 
 @user_errors_as_one_line
@@ -34,34 +25,9 @@ def main(argv=None):
     p.add_argument('--out', help='markdown page (default: '
                    'docs/detection_errors_<config>.md)')
     args = p.parse_args(argv)
-    from pycocotools.coco import COCO
-
     from custom_modules.analysis import detection_errors as de
     from custom_modules.apis import benchmark as bench
-    from custom_modules.apis.config import import_plugins, load_config
-    cfg = load_config(args.config)
-    import_plugins(cfg)
-    if not osp.isfile(args.detections):
-        raise UserError(
-            f'detections file not found: {args.detections}: write it with '
-            f'`python tools/test.py {args.config} CHECKPOINT --out '
-            f'{args.detections}`.')
-    ann_file = cfg.test_evaluator.get('ann_file')
-    if not ann_file or not osp.isfile(ann_file):
-        raise UserError(
-            f'{args.config}: test_evaluator.ann_file {ann_file!r} is not a '
-            'COCO annotation file on disk; this analysis needs COCO-format '
-            'ground truth (VOC: convert it with tools/dataset_converters/).')
-    from mmdet.registry import DATASETS
-    ds_cfg = cfg.test_dataloader.dataset
-    classes = (ds_cfg.get('metainfo') or {}).get('classes') or \
-        DATASETS.get(ds_cfg.type).METAINFO['classes']
-    with open(args.detections, 'rb') as f:
-        dumped = pickle.load(f)
-    with contextlib.redirect_stdout(io.StringIO()):  # pycocotools' chatter
-        coco_gt = COCO(ann_file)
-    results = de.results_from_dump(dumped, classes,
-                                   coco_gt.loadCats(coco_gt.getCatIds()))
+    coco_gt, results, _ = de.load_detections(args.config, args.detections)
     summary = de.analyse(coco_gt, results, args.score_thr)
     name = osp.splitext(osp.basename(args.config))[0]
     out = args.out or osp.join('docs', f'detection_errors_{name}.md')

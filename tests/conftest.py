@@ -98,3 +98,19 @@ def toy_runner(work_dir, max_iters=6, interval=2, max_keep_ckpts=3,
         # (named after the timestamp), and with it their loss history.
         experiment_name=f'toy-{next(_toy_ids)}',
         randomness=dict(seed=0), **runner_kwargs)
+
+
+@pytest.fixture
+def mmlogger_records():
+    """The records logged to mmengine's current logger during the test
+    (MMLogger does not propagate to the root logger, so caplog misses
+    them)."""
+    import logging
+    from mmengine.logging import MMLogger
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger = MMLogger.get_current_instance()
+    logger.addHandler(handler)
+    yield records
+    logger.removeHandler(handler)

@@ -134,26 +134,18 @@ def test_checkpoint_of_another_architecture(tmp_path):
 
 
 def test_filterable_problems_get_one_warning_with_counts(tmp_path,
-                                                         tiny_shapes):
+                                                         tiny_shapes,
+                                                         mmlogger_records):
     import logging
-    from mmengine.logging import MMLogger
     root = copy_of(tiny_shapes, tmp_path)
     ann = osp.join(root, 'annotations', 'instances_train.json')
     data = json.load(open(ann))
     data['annotations'][0]['bbox'][3] = 0
     data['annotations'][1]['bbox'][0] = -30
     json.dump(data, open(ann, 'w'))
-    records = []
-    handler = logging.Handler()
-    handler.emit = records.append
-    logger = MMLogger.get_current_instance()
-    logger.addHandler(handler)
-    try:
-        prepare(tmp_path, root,
-                **{'train_dataloader.dataset.generate_if_missing': False})
-    finally:
-        logger.removeHandler(handler)
-    [warning] = [r.getMessage() for r in records
+    prepare(tmp_path, root,
+            **{'train_dataloader.dataset.generate_if_missing': False})
+    [warning] = [r.getMessage() for r in mmlogger_records
                  if r.levelno == logging.WARNING]
     assert warning.startswith(f'warning: {ann}: 8 images, ')
     assert '1 box_outside_image, 1 degenerate_box' in warning

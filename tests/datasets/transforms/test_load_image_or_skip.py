@@ -20,20 +20,12 @@ def corrupt_first_train_image(root, tmp_path):
     return str(dst), str(path)
 
 
-def test_transform_returns_none_and_names_the_file(tiny_shapes, tmp_path):
+def test_transform_returns_none_and_names_the_file(tiny_shapes, tmp_path,
+                                                   mmlogger_records):
     import logging
-    from mmengine.logging import MMLogger
     root, bad = corrupt_first_train_image(tiny_shapes, tmp_path)
-    records = []
-    handler = logging.Handler()
-    handler.emit = records.append
-    logger = MMLogger.get_current_instance()
-    logger.addHandler(handler)
-    try:
-        assert LoadImageOrSkip()(dict(img_path=bad)) is None
-    finally:
-        logger.removeHandler(handler)
-    [record] = records
+    assert LoadImageOrSkip()(dict(img_path=bad)) is None
+    [record] = mmlogger_records
     assert record.levelno == logging.WARNING
     assert record.getMessage().startswith(f'skipping unreadable image {bad} (')
     load = LoadImageOrSkip()

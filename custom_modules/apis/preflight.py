@@ -123,7 +123,10 @@ def check_cfg_option_keys(cfg: Config, options: Optional[dict]) -> None:
 def _check_value_type(key: str, old, new) -> None:
     """A number or a flag in the config must stay one: DictAction turns
     what it cannot parse into a string, which mmengine would otherwise pass
-    on until a loop compares it with an int ten frames deep."""
+    on until a loop compares it with an int ten frames deep. None stays
+    allowed: it is how a config switches an option off (alpha=None)."""
+    if new is None:
+        return
     if isinstance(old, bool):
         expected = 'True or False'
         ok = isinstance(new, bool)

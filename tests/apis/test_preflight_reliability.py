@@ -150,3 +150,9 @@ def test_filterable_problems_get_one_warning_with_counts(tmp_path,
     assert warning.startswith(f'warning: {ann}: 8 images, ')
     assert '1 box_outside_image, 1 degenerate_box' in warning
     assert 'tools/validate_dataset.py CONFIG' in warning
+
+
+def test_none_still_switches_a_numeric_option_off(tmp_path, tiny_shapes):
+    cfg = prepare(tmp_path, tiny_shapes,
+                  **{'model.bbox_head.loss_cls.alpha': None})
+    assert cfg.model.bbox_head.loss_cls.alpha is None

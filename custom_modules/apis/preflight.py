@@ -251,9 +251,11 @@ def check_datasets(cfg: Config, loaders: List[str]) -> None:
         loader_cfg = cfg.get(loader)
         if not loader_cfg:
             continue
+        classes = None  # of the first leaf dataset: what the heads predict
         for ds in leaf_datasets(loader_cfg.get('dataset')):
             dtype = ds.get('type', '')
             cls = DATASETS.get(dtype) if isinstance(dtype, str) else dtype
+            classes = classes or dataset_classes(ds, cls)
             # Datasets that generate themselves (the embedded shapes) need
             # nothing on disk.
             if cls is not None and ds.get('generate_if_missing', True) and \
@@ -276,14 +278,8 @@ def check_datasets(cfg: Config, loaders: List[str]) -> None:
                                     f'(needed by {loader}): {fix}.')
                 if ann_path.endswith('.json'):
                     check_annotation_json(ann_path, dataset_classes(ds, cls))
-        if loader == 'train_dataloader':
-            classes = next((dataset_classes(ds, DATASETS.get(ds.get('type')) if
-                                     isinstance(ds.get('type'), str) else
-                                     ds.get('type'))
-                            for ds in leaf_datasets(loader_cfg.get('dataset'))),
-                           None)
-            if classes:
-                check_num_classes(cfg.get('model', {}), len(classes))
+        if loader == 'train_dataloader' and classes:
+            check_num_classes(cfg.get('model', {}), len(classes))
 
 
 # Files larger than this are only checked for truncation (their last byte):

@@ -90,14 +90,11 @@ class InterruptSaveHook(Hook):
                 'was saved: the run has no AtomicCheckpointHook (set '
                 "default_hooks.checkpoint.type='AtomicCheckpointHook').",
                 signum)
-        if hook.by_epoch:
-            # Epoch-based loops cannot resume mid-epoch: the checkpoint
-            # keeps the weights and the run restarts the current epoch.
-            filename = f'epoch_{runner.epoch}_iter_{step}.pth'
-            meta = dict(epoch=runner.epoch, iter=step)
-        else:
-            filename = hook.filename_tmpl.format(step)
-            meta = dict(epoch=runner.epoch, iter=step)
+        # Epoch-based loops cannot resume mid-epoch: that checkpoint keeps
+        # the weights and the run restarts the current epoch.
+        filename = (f'epoch_{runner.epoch}_iter_{step}.pth' if hook.by_epoch
+                    else hook.filename_tmpl.format(step))
+        meta = dict(epoch=runner.epoch, iter=step)
         path = osp.join(hook.out_dir, filename)
         if getattr(hook, 'last_ckpt', None) != path:  # not saved just now
             hook.save_now(runner, filename, meta)

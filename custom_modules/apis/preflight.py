@@ -327,24 +327,24 @@ def dataset_classes(ds: dict, cls) -> Optional[tuple]:
         or None
 
 
-def _num_classes_paths(node, path='model'):
+def num_classes_paths(node, path='model'):
     if isinstance(node, dict):
         for key, value in node.items():
             # The RPN is class-agnostic: its num_classes is always 1.
             if key == 'num_classes' and 'rpn' not in path:
                 yield path, value
             elif key not in ('train_cfg', 'test_cfg', 'init_cfg'):
-                yield from _num_classes_paths(value, f'{path}.{key}')
+                yield from num_classes_paths(value, f'{path}.{key}')
     elif isinstance(node, (list, tuple)):
         for i, value in enumerate(node):
-            yield from _num_classes_paths(value, f'{path}.{i}')
+            yield from num_classes_paths(value, f'{path}.{i}')
 
 
 def check_num_classes(model_cfg: dict, n_classes: int) -> None:
     """Every head predicts as many classes as the training set has: the
     most reported MMDetection failure ("Class values must be smaller than
     num_classes") is this mismatch, found deep inside the first loss."""
-    for path, value in _num_classes_paths(model_cfg):
+    for path, value in num_classes_paths(model_cfg):
         if value != n_classes:
             raise UserError(f'{path}.num_classes is {value} but the training '
                             f'set has {n_classes} classes; set it to '

@@ -114,3 +114,16 @@ def mmlogger_records():
     logger.addHandler(handler)
     yield records
     logger.removeHandler(handler)
+
+
+def tool_main(path):
+    """``main`` of ``tools/<path>.py``, imported in-process: a test calls
+    ``main(argv)`` as the shell would, without a fresh Python that imports
+    torch and mmdet again."""
+    import importlib.util
+    file = osp.join(REPO, 'tools', f'{path}.py')
+    spec = importlib.util.spec_from_file_location(
+        'tool_' + path.replace('/', '_'), file)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.main

@@ -48,8 +48,9 @@ def infer(config: str, checkpoint: str, src: str, out_dir: str,
     device = device or ('cuda' if torch.cuda.is_available() else 'cpu')
     # Drawn images are saved below, not through a logging backend.
     cfg.visualizer.vis_backends = []
+    # One progress bar over all images, not one per call.
     inferencer = DetInferencer(model=cfg, weights=ckpt, device=device,
-                               show_progress=True)
+                               show_progress=False)
     check_checkpoint_fits(inferencer.model, ckpt)
     classes = inferencer.model.dataset_meta['classes']
     # One file per image under vis/, named by its path inside src, so two
@@ -60,8 +61,10 @@ def infer(config: str, checkpoint: str, src: str, out_dir: str,
     coco = dict(images=[], annotations=[],
                 categories=[dict(id=i + 1, name=c)
                             for i, c in enumerate(classes)])
-    for start in range(0, len(images), 64):
-        chunk = images[start:start + 64]
+    from rich.progress import track
+    for start in track(range(0, len(images), batch_size),
+                       description='Inference'):
+        chunk = images[start:start + batch_size]
         result = inferencer(chunk, batch_size=batch_size, out_dir='',
                             return_vis=True, no_save_pred=True,
                             pred_score_thr=score_thr)

@@ -10,7 +10,7 @@ from custom_modules.datasets.converters.annotation_formats import (
 from custom_modules.datasets.converters.folder_to_coco import folder_to_coco
 from custom_modules.errors import UserError
 
-from .messy_folders import (coco_folder, labelimg_folder, labelme_folder,
+from messy_folders import (coco_folder, labelimg_folder, labelme_folder,
                             save_image, via_folder, voc_xml, yolo_folder)
 
 

@@ -40,6 +40,9 @@ def _make(tmp_path, build=coco_folder, **kwargs):
 
 
 def test_every_model_changes_only_data_classes_and_work_dir(tmp_path):
+    from mmdet.utils import register_all_modules
+    import custom_modules  # noqa: F401
+    register_all_modules()
     summary = _make(tmp_path)
     # Every object has a polygon: the mask models are written too.
     assert [osp.basename(c)[:-3] for c in summary['configs']] == \
@@ -72,6 +75,14 @@ def test_every_model_changes_only_data_classes_and_work_dir(tmp_path):
         assert cfg.work_dir == f'work_dirs/parts/{model}'
         if 'rpn_head' in cfg.model:
             assert cfg.model.rpn_head.get('num_classes', 1) == 1
+        # It builds, and every classifying head has 2 classes (mmcv's VGG
+        # keeps an unused num_classes=-1 of its own).
+        from mmdet.registry import MODELS
+        detector = MODELS.build(cfg.model)
+        sizes = {getattr(m, 'num_classes') for m in detector.modules()
+                 if 'head' in type(m).__name__.lower()
+                 and hasattr(m, 'num_classes') and 'RPN' not in type(m).__name__}
+        assert sizes == {2}, (model, sizes)
 
 
 def test_cascade_override_writes_all_three_stages():

@@ -15,14 +15,12 @@ import argparse
 import json
 import os
 import os.path as osp
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from custom_modules.apis import benchmark as bench  # noqa: E402
-from custom_modules.apis.cli import user_errors_as_one_line  # noqa: E402
-from custom_modules.errors import UserError  # noqa: E402
-from custom_modules.sweep.grid import parse_seeds  # noqa: E402
+from custom_modules.apis import benchmark as bench
+from custom_modules.apis.cli import user_errors_as_one_line
+from custom_modules.errors import UserError
+from custom_modules.sweep.grid import parse_seeds
 
 
 def parse_args(argv=None):

@@ -8,13 +8,11 @@ The metrics are printed and written to <work_dir>/test_metrics.json.
 """
 import argparse
 import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from mmengine.config import DictAction  # noqa: E402
+from mmengine.config import DictAction
 
-from custom_modules.apis.cli import user_errors_as_one_line  # noqa: E402
+from custom_modules.apis.cli import user_errors_as_one_line
 
 
 def parse_args(argv=None):

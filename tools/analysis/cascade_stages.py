@@ -11,13 +11,9 @@ What each number means and why it matters:
 custom_modules/analysis/cascade_stages.py.
 """
 import argparse
-import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__)))))
 
-from custom_modules.apis.cli import user_errors_as_one_line  # noqa: E402
+from custom_modules.apis.cli import user_errors_as_one_line
 
 
 @user_errors_as_one_line

@@ -8,16 +8,12 @@ the table (with ratios to the first config) to docs/inference_speed.md.
     python tools/analysis/inference_speed.py A.py B.py --channels-last # NHWC
 """
 import argparse
-import os
 import os.path as osp
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__)))))
 
-from custom_modules.apis import benchmark as bench  # noqa: E402
-from custom_modules.apis.cli import user_errors_as_one_line  # noqa: E402
-from custom_modules.errors import UserError  # noqa: E402
+from custom_modules.apis import benchmark as bench
+from custom_modules.apis.cli import user_errors_as_one_line
+from custom_modules.errors import UserError
 
 
 @user_errors_as_one_line

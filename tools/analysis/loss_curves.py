@@ -12,13 +12,10 @@ What the columns mean: custom_modules/analysis/loss_curves.py.
 import argparse
 import os
 import os.path as osp
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__)))))
 
-from custom_modules.apis.cli import user_errors_as_one_line  # noqa: E402
-from custom_modules.errors import UserError  # noqa: E402
+from custom_modules.apis.cli import user_errors_as_one_line
+from custom_modules.errors import UserError
 
 
 def run_name(work_dir: str) -> str:

@@ -7,13 +7,9 @@ The first config is the baseline of the ratio column. What is counted, and
 why it predicts inference time: custom_modules/analysis/model_complexity.py.
 """
 import argparse
-import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__)))))
 
-from custom_modules.apis.cli import user_errors_as_one_line  # noqa: E402
+from custom_modules.apis.cli import user_errors_as_one_line
 
 
 @user_errors_as_one_line

@@ -6,16 +6,12 @@ process, interleaved, and write the table to docs/train_speed.md.
         --variant bf16:optim_wrapper.enabled=True
 """
 import argparse
-import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__)))))
 
-from custom_modules.analysis import train_speed  # noqa: E402
-from custom_modules.apis.benchmark import environment  # noqa: E402
-from custom_modules.apis.cli import user_errors_as_one_line  # noqa: E402
-from custom_modules.errors import UserError  # noqa: E402
+from custom_modules.analysis import train_speed
+from custom_modules.apis.benchmark import environment
+from custom_modules.apis.cli import user_errors_as_one_line
+from custom_modules.errors import UserError
 
 
 @user_errors_as_one_line

@@ -15,14 +15,11 @@ custom_modules/datasets/converters/voc_to_coco.py.
 import argparse
 import os
 import os.path as osp
-import sys
 
-sys.path.insert(
-    0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
-from custom_modules.apis.cli import user_errors_as_one_line  # noqa: E402
-from custom_modules.errors import UserError  # noqa: E402
-from custom_modules.datasets.converters.voc_to_coco import (  # noqa: E402
+from custom_modules.apis.cli import user_errors_as_one_line
+from custom_modules.errors import UserError
+from custom_modules.datasets.converters.voc_to_coco import (
     STANDARD_SPLITS, available_standard_splits, convert_voc_to_coco,
     save_coco_json)
 

@@ -117,7 +117,7 @@ def _print_collected(collected):
 def main(argv=None):
     args = parse_args(argv)
     from custom_modules.sweep import api
-    from custom_modules.sweep.collect import collect_sweep
+    from custom_modules.sweep.report import collect_sweep
     from custom_modules.sweep.scheduler import execute_run, plan_resources
 
     if args.run_task:

@@ -95,8 +95,8 @@ def measure_config(config: str, checkpoint=None) -> dict:
     """MACs of one config's model in test mode, on the first image of its
     test split after the test pipeline (so the input size is the one the
     config really runs at)."""
-    from custom_modules.apis.benchmark import _build_for_timing
-    model, samples = _build_for_timing(config, checkpoint, 1)
+    from custom_modules.apis.benchmark import build_for_timing
+    model, samples = build_for_timing(config, checkpoint, 1)
     rows = layer_macs(model, lambda: model.test_step(samples[0]))
     # The shape the network sees: after resizing and the data
     # preprocessor's padding to its size divisor.

@@ -171,7 +171,7 @@ def benchmark_checkpoint(config: str,
     return last_checkpoint(osp.join(root, name))
 
 
-def _build_for_timing(config: str, checkpoint: Optional[str], count: int,
+def build_for_timing(config: str, checkpoint: Optional[str], count: int,
                       fuse_conv_bn: bool = False, channels_last: bool = False):
     from mmengine.dataset import pseudo_collate
     from mmengine.runner import load_checkpoint
@@ -231,7 +231,7 @@ def time_inference_interleaved(configs: List[str],
     import torch
     if threads:
         torch.set_num_threads(threads)
-    built = [_build_for_timing(c, k, num_images + warmup, fuse_conv_bn,
+    built = [build_for_timing(c, k, num_images + warmup, fuse_conv_bn,
                                channels_last)
              for c, k in zip(configs, checkpoints)]
     times = [[] for _ in configs]

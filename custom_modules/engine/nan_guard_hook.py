@@ -78,8 +78,9 @@ class NaNGuardHook(Hook):
 
     def after_train_iter(self, runner, batch_idx, data_batch=None,
                          outputs=None) -> None:
-        losses = {k: float(v) for k, v in (outputs or {}).items()
-                  if k.startswith('loss')}
+        # detach: the total loss still carries its graph here.
+        losses = {k: float(v.detach() if hasattr(v, 'detach') else v)
+                  for k, v in (outputs or {}).items() if k.startswith('loss')}
         grad_norm, self._grad_norm = self._grad_norm, None
         bad_losses = [k for k, v in losses.items() if not math.isfinite(v)]
         if bad_losses:

@@ -11,7 +11,8 @@ The pieces, in the order a sweep goes through them:
 * :mod:`.scheduler` (+ :mod:`.progress`), :mod:`.slurm`: running them here
   or as a Slurm job array;
 * :mod:`.rundir`: the on-disk layout, the sweep's only state;
-* :mod:`.collect`, :mod:`.summary`, :mod:`.plots`, :mod:`.report`: tables,
+* :mod:`.collect` (rows), :mod:`.summary`, :mod:`.plots`, :mod:`.report`
+  (:func:`~.report.collect_sweep` ties them): tables,
   plots, summary.md and docs/ablations.md.
 
 :mod:`.api` strings them together for ``tools/sweep.py``.

@@ -116,7 +116,7 @@ def run_local(plan: SweepPlan, resources: Resources, progress: bool = True,
     result: Dict[str, Any] = run_sweep(
         [plan.run_dir(r) for r in plan.runs], resources, progress=progress)
     if collect:
-        from .collect import collect_sweep
+        from .report import collect_sweep
         result['collected'] = collect_sweep(plan.sweep_dir, doc=doc,
                                             plots=plots)
     return result

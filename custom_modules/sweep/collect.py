@@ -1,5 +1,5 @@
-"""Collecting a sweep: from run dirs to results.csv, results.json, summary.md
-and plots.
+"""Collecting a sweep's rows: from run dirs to results.csv and results.json
+(summary.md and plots: :func:`.report.collect_sweep`).
 
 Everything is rebuilt from the run directories alone (run.json, DONE,
 attempts.jsonl, error.txt and the ``val_metrics_last.json`` written by
@@ -17,7 +17,7 @@ finished are kept, with their status, so a table never hides a missing run.
 """
 import csv
 import os.path as osp
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 from .rundir import (DONE, ERROR, METRICS_LAST, RUN_JSON, SWEEP_JSON,
                      list_run_dirs, read_attempts, read_json, run_status,
@@ -124,36 +124,3 @@ def write_results(sweep_dir: str, rows: List[Dict[str, Any]]) -> List[str]:
         runs=[{k: v for k, v in r.items() if k not in ('info', 'run_dir')}
               for r in rows]))
     return [csv_path, json_path]
-
-
-def collect_sweep(sweep_dir: str, doc: Optional[str] = None,
-                  plots: bool = True) -> Dict[str, Any]:
-    """Write results.csv/.json, summary.md and plots/ for ``sweep_dir``;
-    with ``doc``, also (re)write this sweep's section of that markdown file
-    (docs/ablations.md). Returns the paths written and the status counts."""
-    from .report import render_report, write_doc_section
-    from .summary import summarize
-    rows = collect_rows(sweep_dir)
-    if not rows:
-        raise FileNotFoundError(f'no run dirs (with {RUN_JSON}) under '
-                                f'{sweep_dir}')
-    written = write_results(sweep_dir, rows)
-    info = sweep_info(rows)
-    summary = summarize(rows, info)
-    figures = []
-    if plots:
-        from .plots import make_plots
-        figures = make_plots(summary, osp.join(sweep_dir, 'plots'))
-        written += figures
-    summary_path = osp.join(sweep_dir, 'summary.md')
-    with open(summary_path, 'w') as f:
-        f.write(render_report(summary, rows, info, figures,
-                              relative_to=sweep_dir))
-    written.append(summary_path)
-    if doc:
-        written += write_doc_section(doc, summary, rows, info, figures)
-    counts: Dict[str, int] = {}
-    for r in rows:
-        counts[r['status']] = counts.get(r['status'], 0) + 1
-    return dict(written=written, counts=counts, summary=summary)
-

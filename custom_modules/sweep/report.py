@@ -1,4 +1,5 @@
-"""Rendering a sweep's summary as markdown: summary.md and docs/ablations.md.
+"""Collecting a sweep (:func:`collect_sweep`: results, plots, summary.md)
+and rendering its summary as markdown: summary.md and docs/ablations.md.
 
 The report says what a reader needs to trust or rerun a table: the config,
 the exact sweep command, the machine and the library versions the runs were
@@ -17,8 +18,10 @@ import re
 import shutil
 from typing import Any, Dict, List, Optional
 
+from .collect import collect_rows, sweep_info, write_results
 from .presets import PRESET_TITLES
-from .summary import Group, Summary
+from .rundir import RUN_JSON
+from .summary import Group, Summary, summarize
 
 # Column titles of the six COCO numbers, as in the paper's tables.
 COLUMN_TITLES = {
@@ -208,3 +211,34 @@ def write_doc_section(doc: str, summary: Summary, rows, info,
     with open(doc, 'w') as f:
         f.write(replace_section(text, name, section))
     return [doc] + copied
+
+
+def collect_sweep(sweep_dir: str, doc: Optional[str] = None,
+                  plots: bool = True) -> Dict[str, Any]:
+    """Write results.csv/.json, summary.md and plots/ for ``sweep_dir``;
+    with ``doc``, also (re)write this sweep's section of that markdown file
+    (docs/ablations.md). Returns the paths written and the status counts."""
+    rows = collect_rows(sweep_dir)
+    if not rows:
+        raise FileNotFoundError(f'no run dirs (with {RUN_JSON}) under '
+                                f'{sweep_dir}')
+    written = write_results(sweep_dir, rows)
+    info = sweep_info(rows)
+    summary = summarize(rows, info)
+    figures = []
+    if plots:
+        from .plots import make_plots
+        figures = make_plots(summary, osp.join(sweep_dir, 'plots'))
+        written += figures
+    summary_path = osp.join(sweep_dir, 'summary.md')
+    with open(summary_path, 'w') as f:
+        f.write(render_report(summary, rows, info, figures,
+                              relative_to=sweep_dir))
+    written.append(summary_path)
+    if doc:
+        written += write_doc_section(doc, summary, rows, info, figures)
+    counts: Dict[str, int] = {}
+    for r in rows:
+        counts[r['status']] = counts.get(r['status'], 0) + 1
+    return dict(written=written, counts=counts, summary=summary)
+

@@ -155,7 +155,7 @@ def test_timing_with_fuse_conv_bn_runs_a_model_without_batch_norms(
     config.write_text(
         f"_base_ = '{bench.osp.abspath('configs/ssd300.py')}'\n"
         f"test_dataloader = dict(dataset=dict(data_root='{tiny_shapes}/'))\n")
-    model, samples = bench._build_for_timing(str(config), None, 1,
+    model, samples = bench.build_for_timing(str(config), None, 1,
                                              fuse_conv_bn=True)
     assert not any(isinstance(m, nn.BatchNorm2d) for m in model.modules())
     assert len(model.test_step(samples[0])[0].pred_instances) > 0
@@ -428,10 +428,10 @@ def test_timing_with_channels_last_folds_first_then_runs_nhwc(
         f"_base_ = '{bench.osp.abspath('configs/ssd300.py')}'\n"
         f"test_dataloader = dict(dataset=dict(data_root='{tiny_shapes}/'))\n")
     torch.manual_seed(0)
-    nchw, samples = bench._build_for_timing(str(config), None, 1,
+    nchw, samples = bench.build_for_timing(str(config), None, 1,
                                             fuse_conv_bn=True)
     torch.manual_seed(0)
-    nhwc, _ = bench._build_for_timing(str(config), None, 1, fuse_conv_bn=True,
+    nhwc, _ = bench.build_for_timing(str(config), None, 1, fuse_conv_bn=True,
                                       channels_last=True)
     convs = [m for m in nhwc.modules() if isinstance(m, nn.Conv2d)]
     assert all(m.weight.is_contiguous(memory_format=torch.channels_last)

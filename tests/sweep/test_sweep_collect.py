@@ -12,7 +12,7 @@ import os
 
 import pytest
 
-from custom_modules.sweep.collect import collect_sweep
+from custom_modules.sweep.report import collect_sweep
 from custom_modules.sweep.grid import Axis, SweepSpec, expand_points
 from custom_modules.sweep.plan import build_plan
 from custom_modules.sweep.presets import ALPHA, CE_BASELINE, GAMMA

@@ -17,6 +17,7 @@ import os
 import os.path as osp
 
 
+from custom_modules import reporting
 from custom_modules.apis import benchmark as bench
 from custom_modules.apis.cli import user_errors_as_one_line
 from custom_modules.errors import UserError
@@ -96,7 +97,7 @@ def main(argv=None):
                 print(f'[benchmark] {c}: {timing["ms_median"]:.0f} ms/img')
     rows = [bench.collect_row(c, w) for c, w in work.items()]
     seed_rows = [bench.collect_seeds(c, w, own[c]) for c, w in work.items()]
-    env = bench.environment()
+    env = reporting.environment()
     if args.record:
         rows, seed_rows = bench.merge_with_record(
             rows, seed_rows, bench.load_record(args.record))

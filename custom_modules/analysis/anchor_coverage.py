@@ -169,7 +169,7 @@ def measure_config(config: str, pos_iou: Optional[float] = None,
 
 def render_markdown(results: List[dict], env: Dict[str, str],
                     command: str) -> str:
-    from custom_modules.apis.benchmark import machine_table
+    from custom_modules.reporting import machine_table
     lines = ['# Anchor coverage', '',
              f'Produced by `{command}`: every val object after the '
              "config's test pipeline, against the anchors of its "

@@ -183,7 +183,7 @@ def draw(out: Dict, path: str, pos_iou: float = 0.5) -> str:
 
 def render_markdown(summary: Dict, env: Dict[str, str], cmd: str,
                     title: str, image: Optional[str] = None) -> str:
-    from custom_modules.apis.benchmark import machine_table
+    from custom_modules.reporting import machine_table
     s = summary
     lines = [f'# Inside the cascade: {title}', '',
              f'Produced by `{cmd}` on {s["images"]} val images '

@@ -11,7 +11,6 @@ and gives it DetLab's config loading and one-line errors.
 import importlib.util
 import os
 import os.path as osp
-from typing import Optional
 
 import numpy as np
 

@@ -200,7 +200,7 @@ def analyse(coco_gt, results: List[dict], score_thr: float = 0.3) -> Dict:
 
 def render_markdown(summary: Dict, env: Dict[str, str], cmd: str,
                     title: str) -> str:
-    from custom_modules.apis.benchmark import machine_table
+    from custom_modules.reporting import machine_table
     lines = [f'# Detection errors: {title}', '',
              f'Produced by `{cmd}` '
              '(custom_modules/analysis/detection_errors.py explains every '

@@ -92,7 +92,7 @@ def main(argv=None) -> None:
     p.add_argument('--iters', type=int, default=30)
     p.add_argument('--warmup', type=int, default=10)
     args = p.parse_args(argv)
-    from custom_modules.apis.benchmark import environment
+    from custom_modules.reporting import environment
     rows = measure(args.configs, tuple(args.size), args.iters, args.warmup)
     with open(args.out, 'w') as f:
         json.dump(dict(environment=environment(), results=rows), f, indent=1)

@@ -126,7 +126,7 @@ def plot_runs(runs: List[dict], path: str) -> str:
 
 def render_markdown(runs: List[dict], env: Dict[str, str], cmd: str,
                     image: Optional[str] = None) -> str:
-    from custom_modules.apis.benchmark import machine_table
+    from custom_modules.reporting import machine_table
     lines = ['# Loss terms during training', '',
              f'Produced by `{cmd}` from the runs\' own training logs '
              '(custom_modules/analysis/loss_curves.py says what the columns '

@@ -115,7 +115,7 @@ def render_markdown(results: List[dict], env: Dict[str, str],
     """A page with the totals (and each total's ratio to the first
     config's), the split by component, and each model's most expensive
     layers."""
-    from custom_modules.apis.benchmark import machine_table
+    from custom_modules.reporting import machine_table
     base = results[0]['total_macs']
     lines = ['# Model complexity', '',
              f'Produced by `{command}`: multiply-accumulates of every '

@@ -258,7 +258,7 @@ def measure(model, loader, max_images: Optional[int] = None,
 
 def render_markdown(summary: Dict, env: Dict[str, str], cmd: str,
                     title: str, image: Optional[str] = None) -> str:
-    from custom_modules.apis.benchmark import machine_table
+    from custom_modules.reporting import machine_table
 
     s = summary
     lines = [f'# Inside the cascade: {title}', '',

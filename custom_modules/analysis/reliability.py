@@ -263,7 +263,7 @@ FAULTS: List[Callable[[Bench], Outcome]] = [
 
 
 def render(outcomes: List[Outcome], env: dict, command: str) -> str:
-    from custom_modules.apis.benchmark import machine_table
+    from custom_modules.reporting import machine_table
     rows = ['| fault | command | exit | what the user reads | afterwards | '
             'as intended |', '|---|---|---:|---|---|---|']
     for o in outcomes:

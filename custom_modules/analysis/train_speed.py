@@ -15,7 +15,7 @@ from typing import Dict, List
 
 import torch
 
-from custom_modules.apis.benchmark import machine_table
+from custom_modules.reporting import machine_table
 from custom_modules.engine.channels_last_hook import to_channels_last
 
 

@@ -12,12 +12,13 @@ import glob
 import json
 import os
 import os.path as osp
-import platform
 import statistics
 import subprocess
 import sys
 import time
 from typing import Dict, List, NamedTuple, Optional
+
+from custom_modules.reporting import machine_table
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
@@ -282,34 +283,6 @@ def time_inference(config: str, checkpoint: Optional[str],
                    num_images: int = 50, warmup: int = 5) -> Dict[str, float]:
     return time_inference_interleaved([config], [checkpoint], num_images,
                                       warmup)[0]
-
-
-def environment() -> Dict[str, str]:
-    import mmcv
-    import mmdet
-    import mmengine
-    import torch
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open('/proc/cpuinfo') as f:
-            cpu = next(line.split(':', 1)[1].strip() for line in f
-                       if line.startswith('model name'))
-    except (OSError, StopIteration):
-        pass
-    gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() \
-        else 'none'
-    return dict(cpu=cpu, cores=str(os.cpu_count()), gpu=gpu,
-                python=platform.python_version(), torch=torch.__version__,
-                mmcv=mmcv.__version__, mmdet=mmdet.__version__,
-                mmengine=mmengine.__version__)
-
-
-def machine_table(env: Dict[str, str]) -> List[str]:
-    """The markdown rows that say which machine and versions a table was
-    measured on (every page in docs/ starts with them)."""
-    return ['| machine | ' + ' | '.join(env) + ' |',
-            '|---|' + '---|' * len(env),
-            '| this run | ' + ' | '.join(env.values()) + ' |']
 
 
 def _fmt(v):

@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
-from .environment import describe_environment
+from custom_modules.reporting import environment
 from .grid import Run, SweepSpec, expand_runs, run_id_names
 from .overrides import flatten_overrides, to_cfg_options
 from .rundir import RUN_JSON, SWEEP_JSON, read_json, write_json_atomic
@@ -158,7 +158,7 @@ def build_plan(config: str, spec: SweepSpec, name: Optional[str] = None,
         spec=spec, runs=runs, fixed_overrides=fixed, max_iters=effective_max,
         command=command or ' '.join(sys.argv),
         train_args=list(train_args or []),
-        environment=describe_environment())
+        environment=environment())
     plan.sweep_dir = osp.join(root, plan.name)
     for run in runs:
         # Same checks as tools/train.py, on every run's full overrides: a

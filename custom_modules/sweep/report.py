@@ -139,12 +139,8 @@ def render_report(summary: Summary, rows: List[Dict[str, Any]],
                          info['fixed_overrides'].items())
         lines.append(f'- Fixed overrides: `{fixed}`')
     for env in _environments(rows):
-        gpus = ', '.join(env.get('gpus') or []) or 'none'
-        lines.append(
-            f'- Machine: {env.get("platform")}, {env.get("cpu_count")} CPUs '
-            f'usable, GPUs: {gpus}; Python {env.get("python")}, torch '
-            f'{env.get("torch")}, mmdet {env.get("mmdet")}, mmcv '
-            f'{env.get("mmcv")}, mmengine {env.get("mmengine")}')
+        lines.append('- Machine: ' + ', '.join(
+            f'{k} {v}' for k, v in env.items() if v is not None))
     out.append('\n'.join(lines) + '\n')
     out.append('COCO box AP (%) on the val split at the last validation, '
                'mean ± sample std over the seeds that finished; "seeds done" '

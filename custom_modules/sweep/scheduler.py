@@ -83,7 +83,7 @@ def plan_resources(workers: Optional[int] = None, gpus_per_run: int = 1,
     """Size the worker pool to the machine (see module docstring).
     ``threads`` fixes the threads per run (default: the cores divided
     between the workers)."""
-    from .environment import cpu_count as _cpus
+    from custom_modules.reporting import cpu_count as _cpus
     cpus = cpu_count or _cpus()
     if gpu_count is None:
         try:

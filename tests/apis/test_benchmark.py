@@ -116,7 +116,7 @@ def test_parallel_training_splits_the_cores(monkeypatch):
     the environment untouched."""
     import threading
     import time
-    from custom_modules.sweep.environment import cpu_count
+    from custom_modules.reporting import cpu_count
     running, overlap, seen = set(), [], {}
     lock = threading.Lock()
 

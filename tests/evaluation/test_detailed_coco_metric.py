@@ -1,5 +1,4 @@
 """DetailedCocoMetric must return exactly what pycocotools computes."""
-import json
 import os.path as osp
 
 import numpy as np

@@ -1,6 +1,5 @@
 """Every user mistake of issue #2 section 5 ends in one line on stderr that
 says what is wrong and how to fix it, exit status 2, and no traceback."""
-import os.path as osp
 import subprocess
 import sys
 

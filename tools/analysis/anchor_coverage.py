@@ -33,7 +33,7 @@ def main(argv=None):
     p.add_argument('--out', default='docs/anchor_coverage.md')
     args = p.parse_args(argv)
     from custom_modules.analysis import anchor_coverage as ac
-    from custom_modules.apis import benchmark as bench
+    from custom_modules import reporting
     results = [ac.measure_config(c, args.pos_iou, args.max_images)
                for c in args.configs]
     cmd = 'python tools/analysis/anchor_coverage.py ' + ' '.join(
@@ -44,7 +44,7 @@ def main(argv=None):
         cmd += ' --also ' + ' '.join(f'{k}={v}' for k, v in args.also.items())
     os.makedirs(os.path.dirname(args.out) or '.', exist_ok=True)
     with open(args.out, 'w') as f:
-        f.write(ac.render_markdown(results, bench.environment(), cmd))
+        f.write(ac.render_markdown(results, reporting.environment(), cmd))
     for r in results:
         a = r['rows'][-1]
         print(f"{r['config']}: {'/'.join(map(str, r['anchors']))} anchors, "

@@ -20,11 +20,11 @@ from custom_modules.apis.cli import user_errors_as_one_line
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawTextHelpFormatter)
-    from custom_modules.analysis import walkthrough
-    walkthrough.add_arguments(p, 'cascade_stages')
+    from custom_modules.analysis import step_tool
+    step_tool.add_arguments(p, 'cascade_stages')
     args = p.parse_args(argv)
     from custom_modules.analysis import cascade_stages as cs
-    summary, written = walkthrough.run(
+    summary, written = step_tool.run(
         args, cs, 'tools/analysis/cascade_stages.py',
         lambda model, shown, path: cs.draw(shown, path))
     for r in summary['distribution']:

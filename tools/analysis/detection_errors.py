@@ -26,7 +26,7 @@ def main(argv=None):
                    'docs/detection_errors_<config>.md)')
     args = p.parse_args(argv)
     from custom_modules.analysis import detection_errors as de
-    from custom_modules.apis import benchmark as bench
+    from custom_modules import reporting
     coco_gt, results, _ = de.load_detections(args.config, args.detections)
     summary = de.analyse(coco_gt, results, args.score_thr)
     name = osp.splitext(osp.basename(args.config))[0]
@@ -34,7 +34,7 @@ def main(argv=None):
     cmd = (f'python tools/analysis/detection_errors.py {args.config} '
            f'{args.detections}')
     with open(out, 'w') as f:
-        f.write(de.render_markdown(summary, bench.environment(), cmd, name))
+        f.write(de.render_markdown(summary, reporting.environment(), cmd, name))
     print(f"AP {100 * summary['ap']:.1f}, class-agnostic "
           f"{100 * summary['class_agnostic_ap']:.1f}, at IoU 0.1 "
           f"{100 * summary['ap_iou10']:.1f}")

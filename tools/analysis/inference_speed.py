@@ -11,6 +11,7 @@ import argparse
 import os.path as osp
 
 
+from custom_modules import reporting
 from custom_modules.apis import benchmark as bench
 from custom_modules.apis.cli import user_errors_as_one_line
 from custom_modules.errors import UserError
@@ -61,7 +62,7 @@ def main(argv=None):
         ' --channels-last' if args.channels_last else '') + (
         f' --out {args.out}' if args.out != 'docs/inference_speed.md' else '')
     with open(args.out, 'w') as f:
-        f.write(bench.render_speed_markdown(results, bench.environment(),
+        f.write(bench.render_speed_markdown(results, reporting.environment(),
                                             cmd, args.fuse_conv_bn,
                                             args.channels_last))
     for r in results:

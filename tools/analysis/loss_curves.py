@@ -39,7 +39,7 @@ def main(argv=None):
                    '--out')
     args = p.parse_args(argv)
     from custom_modules.analysis import loss_curves as lc
-    from custom_modules.apis.benchmark import environment
+    from custom_modules.reporting import environment
     runs = []
     for d in args.work_dirs:
         try:

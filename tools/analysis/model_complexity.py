@@ -22,6 +22,7 @@ def main(argv=None):
     p.add_argument('--out', default='docs/model_complexity.md')
     args = p.parse_args(argv)
     from custom_modules.analysis import model_complexity as mc
+    from custom_modules import reporting
     from custom_modules.apis import benchmark as bench
     # The trained weights where the benchmark left them: an R-CNN's RoI
     # head cost depends on how many proposals its RPN lets through.
@@ -30,7 +31,7 @@ def main(argv=None):
     cmd = 'python tools/analysis/model_complexity.py ' + ' '.join(
         args.configs)
     with open(args.out, 'w') as f:
-        f.write(mc.render_markdown(results, bench.environment(), cmd, args.top))
+        f.write(mc.render_markdown(results, reporting.environment(), cmd, args.top))
     base = results[0]['total_macs']
     for r in results:
         print(f"{r['config']}: {r['total_macs'] / 1e9:.2f} GMACs "

@@ -19,11 +19,11 @@ from custom_modules.apis.cli import user_errors_as_one_line
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawTextHelpFormatter)
-    from custom_modules.analysis import walkthrough
-    walkthrough.add_arguments(p, 'refinedet_cascade')
+    from custom_modules.analysis import step_tool
+    step_tool.add_arguments(p, 'refinedet_cascade')
     args = p.parse_args(argv)
     from custom_modules.analysis import refinedet_cascade as rc
-    summary, written = walkthrough.run(
+    summary, written = step_tool.run(
         args, rc, 'tools/analysis/refinedet_cascade.py',
         lambda model, shown, path: rc.draw(
             shown, path, model.bbox_head.negative_anchor_thr))

@@ -21,7 +21,7 @@ def main(argv=None):
     p.add_argument('--out', default='work_dirs/reliability/reliability.md')
     args = p.parse_args(argv)
     from custom_modules.analysis import reliability
-    from custom_modules.apis.benchmark import environment
+    from custom_modules.reporting import environment
     outcomes = []
     with tempfile.TemporaryDirectory() as root:
         bench = reliability.Bench(root, REPO)

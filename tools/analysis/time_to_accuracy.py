@@ -35,7 +35,7 @@ def main(argv=None):
     if not args.runs and not args.record:
         raise UserError('give at least one WORK_DIR or --record CONFIG_NAME')
     from custom_modules.analysis import time_to_accuracy as tta
-    from custom_modules.apis.benchmark import environment, machine_table
+    from custom_modules.reporting import environment, machine_table
     runs = []
     for spec in args.runs:
         work_dir, _, label = spec.partition(':')

@@ -9,7 +9,7 @@ import argparse
 
 
 from custom_modules.analysis import train_speed
-from custom_modules.apis.benchmark import environment
+from custom_modules.reporting import environment
 from custom_modules.apis.cli import user_errors_as_one_line
 from custom_modules.errors import UserError
 

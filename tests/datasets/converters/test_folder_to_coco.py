@@ -11,7 +11,7 @@ from custom_modules.datasets.converters.folder_to_coco import (
     clip_box, folder_to_coco, merge_class_names, split_records)
 from custom_modules.errors import UserError
 
-from messy_folders import RED, labelimg_folder
+from messy_folders import labelimg_folder
 
 
 @pytest.fixture

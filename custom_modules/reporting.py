@@ -1,0 +1,71 @@
+"""What every page in docs/ says about where it was measured, and how a
+generated section lands in a hand-written page.
+
+A number without its machine and versions cannot be checked or compared, so
+every tool that writes a table (benchmarks, sweeps, analyses) takes the
+machine from :func:`environment` and prints it with :func:`machine_table`.
+A page that is partly written by hand (the README) receives generated text
+between markers with :func:`replace_section`, so the number is typed once.
+"""
+import os
+import platform
+import re
+from typing import Dict, List
+
+
+def cpu_count() -> int:
+    """CPUs this process may use (the affinity mask, which a cgroup, Slurm
+    or ``taskset`` narrows), not the machine's total."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def gpu_names() -> List[str]:
+    import torch
+    if not torch.cuda.is_available():
+        return []
+    return [torch.cuda.get_device_name(i)
+            for i in range(torch.cuda.device_count())]
+
+
+def environment() -> Dict[str, str]:
+    """The machine and the versions of the stack, as short strings."""
+    import mmcv
+    import mmdet
+    import mmengine
+    import torch
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open('/proc/cpuinfo') as f:
+            cpu = next(line.split(':', 1)[1].strip() for line in f
+                       if line.startswith('model name'))
+    except (OSError, StopIteration):
+        pass
+    gpus = gpu_names()
+    return dict(cpu=cpu, cores=str(cpu_count()),
+                gpu=', '.join(gpus) if gpus else 'none',
+                python=platform.python_version(), torch=torch.__version__,
+                mmcv=mmcv.__version__, mmdet=mmdet.__version__,
+                mmengine=mmengine.__version__)
+
+
+def machine_table(env: Dict[str, str]) -> List[str]:
+    """The markdown rows that say which machine and versions a table was
+    measured on (every page in docs/ starts with them)."""
+    return ['| machine | ' + ' | '.join(env) + ' |',
+            '|---|' + '---|' * len(env),
+            '| this run | ' + ' | '.join(str(v) for v in env.values()) + ' |']
+
+
+def replace_section(text: str, key: str, body: str) -> str:
+    """``text`` with what lies between ``<!-- KEY:begin -->`` and
+    ``<!-- KEY:end -->`` replaced by ``body``; the markers are appended at
+    the end when the page has none yet."""
+    begin, end = f'<!-- {key}:begin -->', f'<!-- {key}:end -->'
+    block = f'{begin}\n{body.rstrip()}\n{end}'
+    pattern = re.compile(re.escape(begin) + '.*?' + re.escape(end), re.S)
+    if pattern.search(text):
+        return pattern.sub(lambda _: block, text, count=1)
+    return text.rstrip('\n') + '\n\n' + block + '\n'

@@ -39,4 +39,7 @@ model = dict(
         bbox_head=cascade_bbox_heads,
         mask_roi_extractor=dict(out_channels=128),
         mask_head=dict(in_channels=128, conv_out_channels=128,
-                       num_classes=6)))
+                       num_classes=6)),
+    # Anchors may cross the border (-1), as benchmarked; mmdet's cascade
+    # base ignores them (0).
+    train_cfg=dict(rpn=dict(allowed_border=-1)))

@@ -5,7 +5,15 @@ Importing the package registers every dataset, model, hook and metric into
 mmdet's registries, and installs the one compatibility shim the project needs
 (see :mod:`custom_modules.compat.torch_load_allowlist`).
 """
+import warnings
+
 from .compat import torch_load_allowlist
+
+# mmengine 0.10 locates mmdet's own configs (the ``mmdet::`` bases that the
+# model bases inherit) through pkg_resources, which setuptools >= 80 flags on
+# every import. It is not the user's to act on, so it is not shown.
+warnings.filterwarnings('ignore', message='pkg_resources is deprecated',
+                        category=UserWarning)
 
 torch_load_allowlist.allow_mmengine_checkpoints()
 

@@ -34,8 +34,11 @@ def parse_args(argv=None):
     p.add_argument('--root', default='work_dirs/benchmark')
     p.add_argument('--out', default='docs/benchmarks.md')
     p.add_argument('--notes', default='docs/benchmark_notes.md',
-                   help='markdown appended to the page (analysis that a '
-                   'rerun must not erase); skipped if the file is missing')
+                   help='the hand-written analysis the page links to (a '
+                   'rerun never touches it); no link if the file is missing')
+    p.add_argument('--readme', default='README.md',
+                   help="page whose <!-- zoo:begin/end --> section is "
+                   "rewritten from the record ('' to leave it)")
     p.add_argument('--record', default='docs/benchmark_results.json',
                    help='committed JSON of every row last shown: configs '
                    'with no work dir on this machine keep their recorded '
@@ -103,8 +106,7 @@ def main(argv=None):
             rows, seed_rows, bench.load_record(args.record))
     notes = None
     if args.notes and osp.isfile(args.notes):
-        with open(args.notes) as f:
-            notes = f.read()
+        notes = osp.relpath(args.notes, osp.dirname(args.out) or '.')
     os.makedirs(osp.dirname(args.out) or '.', exist_ok=True)
     if args.plot is None:
         args.plot = osp.join(osp.dirname(args.out), 'images',
@@ -117,6 +119,8 @@ def main(argv=None):
             plot and osp.relpath(plot, osp.dirname(args.out) or '.')))
     if args.record:
         bench.save_record(args.record, rows, seed_rows, env)
+        if args.readme and bench.refresh_readme(args.readme, args.record):
+            print(f'[benchmark] refreshed the zoo table of {args.readme}')
     print(f'[benchmark] wrote {args.out}' +
           (f' and {args.record}' if args.record else ''))
 

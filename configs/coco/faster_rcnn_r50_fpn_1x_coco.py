@@ -9,18 +9,8 @@ _base_ = [
 ]
 
 model = dict(
-    backbone=dict(
-        # Stem and stage 1 frozen; BN statistics kept at their ImageNet values
-        # (2 images per GPU cannot estimate them), BN affine weights trained,
-        # as in the zoo's torchvision-style R-50 recipes.
-        frozen_stages=1,
-        norm_cfg=dict(type='BN', requires_grad=True),
-        norm_eval=True,
-        # torchvision's ImageNet ResNet-50 (IMAGENET1K_V1), read from disk
-        # because this machine is offline. Put it at
-        # checkpoints/resnet50-0676ba61.pth; it comes from
-        # https://download.pytorch.org/models/resnet50-0676ba61.pth
-        # (the file mmdet's 'torchvision://resnet50' resolves to).
-        init_cfg=dict(
-            type='Pretrained',
-            checkpoint='checkpoints/resnet50-0676ba61.pth')))
+    # ImageNet R-50, offline: put https://download.pytorch.org/models/
+    # resnet50-0676ba61.pth (mmdet's torchvision://resnet50) in checkpoints/.
+    backbone=dict(init_cfg=dict(
+        _delete_=True, type='Pretrained',
+        checkpoint='checkpoints/resnet50-0676ba61.pth')))

@@ -21,7 +21,7 @@ model = dict(
         # https://download.openmmlab.com/pretrain/third_party/vgg16_caffe-292e1171.pth
         # (the file mmdet's 'open-mmlab://vgg16_caffe' resolves to).
         init_cfg=dict(
-            type='Pretrained',
+            _delete_=True, type='Pretrained',
             checkpoint='checkpoints/vgg16_caffe-292e1171.pth')))
 
 input_size = 512

@@ -19,7 +19,7 @@ model = dict(
         # https://download.openmmlab.com/pretrain/third_party/vgg16_caffe-292e1171.pth
         # (the file mmdet's 'open-mmlab://vgg16_caffe' resolves to).
         init_cfg=dict(
-            type='Pretrained',
+            _delete_=True, type='Pretrained',
             checkpoint='checkpoints/vgg16_caffe-292e1171.pth')),
     bbox_head=dict(
         # The 20 VOC classes (VOCDataset's METAINFO order).

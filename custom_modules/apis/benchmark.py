@@ -298,10 +298,11 @@ def render_markdown(rows: List[dict], env: Dict[str, str],
                     command: str, notes: Optional[str] = None,
                     seed_rows: Optional[List[dict]] = None,
                     plot: Optional[str] = None) -> str:
-    """The leaderboard page. ``notes`` (markdown written by people: what the
-    numbers mean, what limits them) is kept in its own file and appended, so
-    that rerunning the benchmark refreshes the numbers without losing the
-    analysis."""
+    """The leaderboard page. ``notes`` is the link (relative to the page) of
+    the analysis written by people -- what the numbers mean, what limits
+    them -- which lives in its own file, so that rerunning the benchmark
+    refreshes the numbers without touching it, and the two are never
+    copies of each other."""
     lines = [
         '# Benchmarks', '',
         'Produced by `' + command + '` (tools/benchmark_zoo.py); rerun it '
@@ -350,7 +351,8 @@ def render_markdown(rows: List[dict], env: Dict[str, str],
                 f"{_fmt(rec.get('coco/bbox_mAP_50'))} | "
                 f"{_fmt(rec.get('coco/bbox_mAP_75'))} |")
     if notes:
-        lines += ['', notes.strip()]
+        lines += ['', f'What these numbers mean and what limits them: '
+                  f'[{osp.basename(notes)}]({notes}).']
     return '\n'.join(lines) + '\n'
 
 
@@ -426,6 +428,11 @@ def collect_row(config: str, work_dir: str) -> dict:
     if osp.isfile(timing):
         with open(timing) as f:
             row.update(json.load(f))
+    path = osp.join(work_dir, 'compute_path.json')
+    if osp.isfile(path):  # written by BF16AutocastOptimWrapper at start
+        with open(path) as f:
+            p = json.load(f)
+        row['compute_path'] = f"{p.get('precision')} {p.get('aten_isa')}"
     return row
 
 
@@ -435,20 +442,22 @@ SEED_METRICS = ('mAP', 'mAP_50', 'mAP_75', 'mAP_s', 'mAP_m', 'mAP_l')
 # not the run's paths, so that the record reads the same on any machine.
 _RECORD_KEYS = ('name', 'config', 'max_iters', 'recipe', 'iter', 'metrics',
                 'train_minutes', 'curve', 'ms_median', 'ms_mean', 'images',
-                'weights', 'torch_threads')
+                'weights', 'torch_threads', 'compute_path')
 
 
 def load_record(path: str) -> Dict[str, dict]:
     """The committed record of earlier results (docs/benchmark_results.json):
-    ``{'rows': {name: row}, 'seeds': {name: seed_row}}``. Work dirs are
+    ``{'rows': {name: row}, 'seeds': {name: seed_row}, 'environment':
+    {...}}`` (the machine it was last written on). Work dirs are
     git-ignored and die with the machine that trained them; without the
     record, a rerun of the benchmark on a fresh clone would blank every row
     it did not retrain itself. Missing file: an empty record."""
     if not path or not osp.isfile(path):
-        return dict(rows={}, seeds={})
+        return dict(rows={}, seeds={}, environment={})
     with open(path) as f:
         record = json.load(f)
-    return dict(rows=record.get('rows', {}), seeds=record.get('seeds', {}))
+    return dict(rows=record.get('rows', {}), seeds=record.get('seeds', {}),
+                environment=record.get('environment', {}))
 
 
 def merge_with_record(rows: List[dict], seed_rows: List[dict],
@@ -553,6 +562,57 @@ def render_seed_table(seed_rows: List[dict]) -> List[str]:
         cells += [_fmt(r['stats'][k][0]) for k in SEED_METRICS[1:]]
         lines.append('| ' + ' | '.join(cells) + ' |')
     return lines + ['']
+
+
+def render_readme_table(record: Dict[str, dict]) -> str:
+    """The README's zoo table, from the committed record alone (so the
+    README's numbers are the record's, never typed by hand): one row per
+    config by AP, with the mean ± sd over seeds where more than one
+    finished, and where the minutes were measured."""
+    seeds = record.get('seeds', {})
+    rows = sorted(record['rows'].values(),
+                  key=lambda r: -(r.get('metrics') or {}).get(
+                      'coco/bbox_mAP', 0))
+    lines = ['| config | iters | AP | AP50 | AP75 | mask AP | AP over seeds '
+             '| train min |', '|---|---|---|---|---|---|---|---|']
+    for r in rows:
+        g = (r.get('metrics') or {}).get
+        s = seeds.get(r['name'], {})
+        spread = '–'
+        if len(s.get('seeds', [])) >= 2:
+            mean, sd = s['stats']['mAP']
+            spread = f"{_fmt(mean)} ± {_fmt(sd)} ({len(s['seeds'])})"
+        minutes = r.get('train_minutes')
+        path = r.get('compute_path', 'bf16 AVX512*')
+        lines.append('| ' + ' | '.join([
+            f"`{r['config']}`", f"{r.get('iter', '–')}/{r['max_iters']}",
+            _fmt(g('coco/bbox_mAP')), _fmt(g('coco/bbox_mAP_50')),
+            _fmt(g('coco/bbox_mAP_75')), _fmt(g('coco/segm_mAP')), spread,
+            '–' if minutes is None else f'{minutes:.0f} ({path})']) + ' |')
+    env = record.get('environment', {})
+    lines += ['', f"Training minutes on {env.get('cpu', '?')}, "
+              f"{env.get('cores', '?')} cores, torch {env.get('torch', '?')}, "
+              'with the compute path each run took. \\* Rows recorded before '
+              'runs wrote their path: trained on a CPU with AVX512-BF16 in '
+              'bf16 autocast (docs/benchmark_notes.md); an AVX2-only CPU '
+              'trains in fp32, slower (docs/train_speed_fp32_avx2.md).']
+    return '\n'.join(lines)
+
+
+def refresh_readme(readme: str, record_path: str) -> bool:
+    """Rewrite the ``zoo`` section of ``readme`` from the record; False
+    (and nothing written) when the page has no such section."""
+    from custom_modules.reporting import replace_section
+    if not osp.isfile(readme):
+        return False
+    with open(readme, encoding='utf-8') as f:
+        text = f.read()
+    if '<!-- zoo:begin -->' not in text:
+        return False
+    with open(readme, 'w', encoding='utf-8') as f:
+        f.write(replace_section(text, 'zoo', render_readme_table(
+            load_record(record_path))))
+    return True
 
 
 def render_speed_markdown(results: List[dict], env: Dict[str, str],

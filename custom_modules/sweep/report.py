@@ -14,13 +14,13 @@ other sweeps' sections (and any prose around them) alone.
 import json
 import os
 import os.path as osp
-import re
 import shutil
 from typing import Any, Dict, List, Optional
 
 from .collect import collect_rows, sweep_info, write_results
 from .presets import PRESET_TITLES
 from .rundir import RUN_JSON
+from custom_modules.reporting import replace_section
 from .summary import Group, Summary, summarize
 
 # Column titles of the six COCO numbers, as in the paper's tables.
@@ -167,21 +167,6 @@ def render_report(summary: Summary, rows: List[Dict[str, Any]],
     return '\n'.join(out)
 
 
-def _markers(name: str):
-    return (f'<!-- sweep:{name}:begin -->', f'<!-- sweep:{name}:end -->')
-
-
-def replace_section(text: str, name: str, section: str) -> str:
-    """``text`` with the section of sweep ``name`` replaced (or appended)."""
-    begin, end = _markers(name)
-    block = f'{begin}\n{section.rstrip()}\n{end}\n'
-    pattern = re.compile(re.escape(begin) + r'.*?' + re.escape(end) + r'\n?',
-                         re.S)
-    if pattern.search(text):
-        return pattern.sub(lambda _: block, text, count=1)
-    return text.rstrip() + '\n\n' + block
-
-
 def write_doc_section(doc: str, summary: Summary, rows, info,
                       figures: List[str]) -> List[str]:
     """(Re)write this sweep's section of ``doc``. Figures are copied to
@@ -205,7 +190,7 @@ def write_doc_section(doc: str, summary: Summary, rows, info,
             text = f.read()
     os.makedirs(doc_dir, exist_ok=True)
     with open(doc, 'w') as f:
-        f.write(replace_section(text, name, section))
+        f.write(replace_section(text, f'sweep:{name}', section))
     return [doc] + copied
 
 

@@ -1,5 +1,6 @@
 """The benchmark's table is built from what training runs leave on disk."""
 import json
+import os.path as osp
 
 from custom_modules.apis import benchmark as bench
 
@@ -46,15 +47,47 @@ def test_untrained_config_renders_dashes(tmp_path):
     assert '| ssd300 | –/400 | – | – |' in md
 
 
-def test_notes_are_appended_after_the_tables(tmp_path):
+def test_notes_are_linked_after_the_tables_not_copied(tmp_path):
     row = bench.collect_row('configs/ssd300.py', str(tmp_path / 'none'))
     md = bench.render_markdown([row], {'cpu': 'x'}, 'cmd',
-                               notes='## Notes\n\nWhat limits it.\n')
+                               notes='benchmark_notes.md')
     lines = md.splitlines()
-    assert lines[-3:] == ['## Notes', '', 'What limits it.']
-    assert lines.index('## Notes') > lines.index('## AP against training '
-                                                 'minutes')
-    assert 'Notes' not in bench.render_markdown([row], {'cpu': 'x'}, 'cmd')
+    assert lines[-1] == ('What these numbers mean and what limits them: '
+                         '[benchmark_notes.md](benchmark_notes.md).')
+    assert 'benchmark_notes' not in bench.render_markdown([row], {'cpu': 'x'},
+                                                          'cmd')
+
+
+def test_readme_table_comes_from_the_record_alone():
+    record = dict(environment=dict(cpu='C', cores='2', torch='T'), seeds={
+        'b': dict(seeds=[0, 1], stats={'mAP': [0.3, 0.05]})}, rows={
+        'a': dict(name='a', config='configs/a.py', iter=100, max_iters=400,
+                  metrics={'coco/bbox_mAP': 0.1}, train_minutes=12.4,
+                  compute_path='fp32 AVX2'),
+        'b': dict(name='b', config='configs/b.py', iter=400, max_iters=400,
+                  metrics={'coco/bbox_mAP': 0.25, 'coco/bbox_mAP_50': 0.5,
+                           'coco/bbox_mAP_75': 0.2, 'coco/segm_mAP': 0.22},
+                  train_minutes=60.6)})
+    lines = bench.render_readme_table(record).splitlines()
+    # Sorted by AP; the seed spread where two or more seeds finished.
+    assert lines[2] == ('| `configs/b.py` | 400/400 | 25.0 | 50.0 | 20.0 | '
+                        '22.0 | 30.0 ± 5.0 (2) | 61 (bf16 AVX512*) |')
+    assert lines[3] == ('| `configs/a.py` | 100/400 | 10.0 | – | – | – | – | '
+                        '12 (fp32 AVX2) |')
+    assert 'C, 2 cores, torch T' in lines[-1]
+
+
+def test_readme_zoo_section_is_the_records_rendering():
+    """The README's zoo numbers are never typed: they are the committed
+    record's, as tools/benchmark_zoo.py renders them."""
+    import re
+    with open(osp.join(bench.REPO, 'README.md')) as f:
+        readme = f.read()
+    section = re.search(r'<!-- zoo:begin -->\n(.*?)\n<!-- zoo:end -->',
+                        readme, re.S)
+    assert section, 'README.md lost its <!-- zoo:begin/end --> markers'
+    record = bench.load_record(osp.join(bench.REPO, 'docs/benchmark_results.json'))
+    assert section.group(1) == bench.render_readme_table(record)
 
 
 def test_speed_table_has_ratios_to_the_first_config():
@@ -190,7 +223,7 @@ def test_training_some_configs_keeps_the_rows_of_the_others(tmp_path):
     record = tmp_path / 'record.json'
     tool.main(['--table-only', '--configs', 'configs/ssd300.py',
                '--root', str(tmp_path / 'runs'), '--out', str(out),
-               '--notes', '', '--record', str(record)])
+               '--notes', '', '--readme', '', '--record', str(record)])
     page = out.read_text()
     assert '| ssd300 | 400/400 | 35.1 |' in page
     # A run that stopped short of its schedule shows how far it got.
@@ -215,7 +248,7 @@ def test_rerun_on_a_fresh_clone_keeps_the_recorded_rows(tmp_path):
         timing={'ms_median': 705.0, 'ms_mean': 710.0, 'images': 50})
     record = tmp_path / 'record.json'
     args = ['--table-only', '--out', str(tmp_path / 'page.md'),
-            '--notes', '', '--plot', '', '--record', str(record)]
+            '--notes', '', '--readme', '', '--plot', '', '--record', str(record)]
     tool.main(args + ['--root', str(tmp_path / 'old')])
     # The machine that trained it is gone; a new one trains SSD300 only.
     write_run(tmp_path / 'new' / 'ssd300', [
@@ -261,8 +294,9 @@ def test_record_fills_only_what_the_work_dirs_lack(tmp_path):
     back = bench.load_record(str(path))
     assert back['rows']['ssd300']['metrics'] == old_row['metrics']
     assert back['seeds']['ssd300']['ap'] == [0.3, 0.4, 0.35]
+    assert back['environment'] == {'cpu': 'x'}
     assert bench.load_record(str(tmp_path / 'missing.json')) == \
-        dict(rows={}, seeds={})
+        dict(rows={}, seeds={}, environment={})
 
 
 def test_recipe_fingerprint_follows_the_recipe_not_the_hooks(tmp_path):

@@ -16,7 +16,7 @@ from custom_modules.sweep.report import collect_sweep
 from custom_modules.sweep.grid import Axis, SweepSpec, expand_points
 from custom_modules.sweep.plan import build_plan
 from custom_modules.sweep.presets import ALPHA, CE_BASELINE, GAMMA
-from custom_modules.sweep.report import replace_section
+from custom_modules.reporting import replace_section
 from custom_modules.sweep.rundir import run_status
 
 CONFIG = 'configs/ablations/retinanet_r18_fpn_160_focal_ablation.py'
@@ -145,8 +145,12 @@ def test_doc_section_is_replaced_not_duplicated(sweep_dir, collected):
     assert text.startswith('# Ablations\n\nHand-written intro.')
     assert text.count('<!-- sweep:fg:begin -->') == 1
     assert '## Sweep `fg`' in text and '34.5 ± 0.7' in text
-    assert replace_section('a\n', 'x', 'new') == \
+    assert replace_section('a\n', 'sweep:x', 'new') == \
         'a\n\n<!-- sweep:x:begin -->\nnew\n<!-- sweep:x:end -->\n'
+    # A second replacement keeps the text around the markers.
+    assert replace_section('a\n<!-- k:begin -->\nold\n<!-- k:end -->\nb\n',
+                           'k', 'new\n') == \
+        'a\n<!-- k:begin -->\nnew\n<!-- k:end -->\nb\n'
 
 
 def test_run_status_from_files(tmp_path):

@@ -19,10 +19,18 @@ def test_table_only_renders_every_finished_seed(tmp_path):
     write_final(root / 'refinedet320' / 'seed=1', 0.354, 400)
     write_final(root / 'ssd300', 0.351, 400)
     out = tmp_path / 'page.md'
+    readme = tmp_path / 'README.md'
+    readme.write_text('# A\n\n<!-- zoo:begin -->\nold\n<!-- zoo:end -->\n\nB\n')
     proc = run_tool(['tools/benchmark_zoo.py', '--table-only', '--root',
                      str(root), '--out', str(out), '--notes', '',
+                     '--readme', str(readme),
                      '--record', str(tmp_path / 'record.json')])
     assert proc.returncode == 0, proc.stderr[-2000:]
+    # The README's section is the record's rendering, the rest untouched.
+    text = readme.read_text()
+    assert text.startswith('# A\n\n<!-- zoo:begin -->\n| config | iters |')
+    assert text.endswith('<!-- zoo:end -->\n\nB\n') and 'old' not in text
+    assert '| `configs/refinedet320.py` | 400/400 | 35.0 |' in text
     page = out.read_text().splitlines()
     assert '| refinedet320 | 0, 1 | 35.0 / 35.4 | 35.2 ± 0.3 | 60.0 | – ' \
            '| – | – | – |' in page

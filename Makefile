@@ -4,7 +4,7 @@ STAMP := .venv/.detlab-setup
 CONFIG ?= configs/retinanet_r50_fpn.py
 WORK_DIR ?= work_dirs/demo
 
-.PHONY: setup demo test bench
+.PHONY: setup demo test test-fast bench
 
 setup: $(STAMP)
 
@@ -18,6 +18,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -q tests
+
+# The fast tier: everything but the end-to-end runs marked slow.
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -m "not slow" tests
 
 bench: $(STAMP)
 	$(PY) tools/benchmark_zoo.py

@@ -18,8 +18,9 @@ test_pipeline = [
          meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
                     'scale_factor'))
 ]
-# A checkpoint twice per validation: ~36 s per iteration on a 2-core CPU,
-# so 100 iterations are an hour that an interruption would otherwise lose.
+# A checkpoint twice per validation: on a 2-core CPU, 100 iterations of
+# this model are about an hour (docs/benchmarks.md) that an interruption
+# would otherwise lose.
 default_hooks = dict(checkpoint=dict(by_epoch=False, interval=50))
 # NHWC weights and activations, as configs/ssd512.py explains.
 custom_hooks = [dict(type='MetricsRecorderHook'),

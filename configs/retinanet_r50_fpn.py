@@ -11,10 +11,9 @@
 # - anchors start at 2x stride (16 px on P3) because the dataset's smallest
 #   objects are 8-24 px;
 # - AdamW with warm-up and cosine decay (schedules/cpu_adamw_short.py), the
-#   forward pass in bf16 where the CPU has it natively (AVX512-BF16/AMX):
-#   measured here, a training step takes 0.75 s instead of 1.40 s
-#   (docs/train_speed.md), so the same minutes buy twice the steps;
-# - NHWC activations (ChannelsLastHook), another 1.14x per step;
+#   forward pass in bf16 where the CPU has it natively (AVX512-BF16/AMX),
+#   which buys more steps in the same minutes (docs/train_speed.md);
+# - NHWC activations (ChannelsLastHook), faster per step again;
 # - the focal loss at gamma=1, alpha=0.75 instead of the paper's 2 and 0.25:
 #   the best cell of the focal-loss study (docs/ablations.md) and +2.9 AP on
 #   this recipe at 1000 iterations (docs/benchmarks.md). With 6 classes and
@@ -34,8 +33,8 @@ _base_ = [
 default_hooks = dict(checkpoint=dict(by_epoch=False, interval=200))
 optim_wrapper = dict(type='BF16AutocastOptimWrapper')
 # NHWC activations: oneDNN's (and cuDNN's) convolutions compute in that
-# layout, so NCHW costs a reorder around every conv; measured 1.14x faster
-# per step here (docs/train_speed.md). Index 1 of the list, so
+# layout, so NCHW costs a reorder around every conv (the measured gain:
+# docs/train_speed.md). Index 1 of the list, so
 # `custom_hooks.1.enabled=False` gives the NCHW run.
 custom_hooks = [dict(type='MetricsRecorderHook'),
                 dict(type='ChannelsLastHook')]
@@ -52,14 +51,13 @@ model = dict(
         norm_cfg=dict(type='GN', num_groups=32, requires_grad=True),
         loss_cls=dict(gamma=1.0, alpha=0.75)))
 
-# 192 px on the long side and 1800 iterations: measured here, an fp32
-# iteration at batch 8 takes ~1.8 s of compute at 192 px against ~3.2 s at
-# 256 px, and from scratch the number of steps matters more than the last
-# pixels (docs/benchmarks.md has the AP-against-minutes curve). The
+# 192 px on the long side and 1800 iterations: a step at 192 px costs far
+# less than at 256 px, and from scratch the number of steps matters more
+# than the last pixels (docs/demo_recipe_probes.md, docs/benchmarks.md). The
 # minutes depend on the compute path: docs/time_to_accuracy.md has them for
-# bf16 (AVX512-BF16/AMX) and fp32 (AVX2-only CPUs, about 3x slower per
-# step); configs/ablations/retinanet_r50_fpn_fp32_20min.py is the recipe
-# re-planned for 20 fp32 minutes.
+# bf16 (AVX512-BF16/AMX) and fp32 (AVX2-only CPUs, slower per step);
+# configs/ablations/retinanet_r50_fpn_fp32_20min.py is the recipe re-planned
+# for 20 fp32 minutes.
 img_scale = (192, 192)
 max_iters = 1800
 warmup_iters = max_iters // 25

@@ -15,8 +15,8 @@ _base_ = [
 # elsewhere: about twice the steps per minute on a CPU with AVX512-BF16
 # (custom_modules/engine/bf16_autocast_optim_wrapper.py, docs/train_speed.md).
 optim_wrapper = dict(type='BF16AutocastOptimWrapper')
-# Iteration-based checkpoints, twice per validation: on a 2-core CPU one
-# iteration takes ~36 s, so 100 of them are an hour that an interruption
+# Iteration-based checkpoints, twice per validation: on a 2-core CPU, 100
+# iterations are about an hour (docs/benchmarks.md) that an interruption
 # would otherwise lose.
 default_hooks = dict(checkpoint=dict(by_epoch=False, interval=50))
 # NHWC weights and activations (ChannelsLastHook, as in the demo config):

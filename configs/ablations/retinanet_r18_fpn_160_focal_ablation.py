@@ -9,8 +9,8 @@
 # (pos >= 0.5, neg < 0.4) and the focal loss, whose gamma/alpha the sweep
 # varies. What it changes, and why, so that the whole Table-1b study (21 cells
 # + a CE baseline, 2 seeds = 44 runs, two at a time with one thread each)
-# fits in about an hour on 2 CPU cores (measured: 0.53 s/iter with one thread,
-# plus ~20 s per run for start-up and the validation):
+# fits in about an hour on 2 CPU cores (the runs' own times are in the
+# sweep's section of docs/ablations.md):
 # - ResNet-18 instead of ResNet-50, from a random init with BN training
 #   everywhere (norm_eval=False, frozen_stages=-1): no ImageNet weights offline;
 # - 160 px input instead of 600-800: the imbalance the focal loss is about

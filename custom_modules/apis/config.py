@@ -18,6 +18,13 @@ def load_config(path: str, cfg_options: Optional[dict] = None,
         raise UserError(f'cannot load config {path}: {err.filename} does not '
                         'exist; fix its _base_ entry (paths are relative to '
                         'the config file).') from None
+    except TypeError as err:
+        # mmengine refusing to merge a dict into a base's non-dict (e.g. an
+        # init_cfg over the embedded bases' None); its message names the key
+        # and the fix (_delete_=True).
+        if 'cannot inherit from base' not in str(err):
+            raise
+        raise UserError(f'cannot load config {path}: {err}') from None
     except (SyntaxError, NameError, KeyError) as err:
         # A typo in a config file.
         raise UserError(f'cannot load config {path}: '

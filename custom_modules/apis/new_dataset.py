@@ -208,7 +208,10 @@ def render_config(model: str, name: str, data_dir: str, config_dir: str,
     base = Config.fromfile(base_path)
     override = num_classes_override(base.model, len(classes))
     if init_cfg:
-        override.setdefault('backbone', {})['init_cfg'] = init_cfg
+        # Replaces the base's init_cfg (None: the embedded bases train from
+        # scratch), which mmengine will not merge a dict into.
+        override.setdefault('backbone', {})['init_cfg'] = dict(
+            _delete_=True, **init_cfg)
         if base.model.backbone.type == 'ResNet':
             # mmdet's fine-tuning defaults for an ImageNet ResNet: the stem
             # and first stage keep their ImageNet filters, BN its statistics.

@@ -215,7 +215,10 @@ def check_component_kwargs(node, path: str = 'model') -> None:
         accepted = _accepted_kwargs(cls)
         if accepted is not None:
             for key in node:
-                if key not in ('type', '_delete_') and key not in accepted:
+                # _scope_: the registry scope mmengine tags an mmdet:: base
+                # with; not an argument of the class.
+                if key not in ('type', '_delete_', '_scope_') and \
+                        key not in accepted:
                     close = difflib.get_close_matches(key, sorted(accepted),
                                                       n=1)
                     hint = f" (did you mean '{close[0]}'?)" if close else ''

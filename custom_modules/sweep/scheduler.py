@@ -48,10 +48,10 @@ from .rundir import (DONE, ERROR, RUN_JSON, STDERR, STDOUT, append_attempt,
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TRAIN_SCRIPT = osp.join(REPO_ROOT, 'tools', 'train.py')
 # CPU runs get one intra-op thread each and as many run in parallel as there
-# are cores. Measured on the focal ablation config on a 2-core machine that
-# other jobs were also using: 0.85 s/iter with 1 thread, 4.8 s/iter with 2.
-# OpenMP threads spin while they wait for each other, so when the cores are
-# oversubscribed even briefly, a multi-threaded run loses far more than it
+# are cores: on a 2-core machine shared with other jobs, two threads per run
+# were several times slower per iteration than one. OpenMP threads spin
+# while they wait for each other, so when the cores are oversubscribed even
+# briefly, a multi-threaded run loses far more than it
 # gains; independent single-threaded runs do not have that failure mode.
 DEFAULT_THREADS_PER_CPU_RUN = 1
 # A training process of the CPU configs peaks at 1-2 GiB; never start more

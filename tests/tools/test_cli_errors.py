@@ -95,13 +95,26 @@ def test_missing_pretrained_weights(tmp_path):
     cfg = tmp_path / 'pretrained.py'
     cfg.write_text(
         f"_base_ = '{REPO}/configs/retinanet_r50_fpn.py'\n"
-        "model = dict(backbone=dict(init_cfg=dict(type='Pretrained', "
-        "checkpoint='checkpoints/resnet50-0676ba61.pth')))\n")
+        "model = dict(backbone=dict(init_cfg=dict(_delete_=True, "
+        "type='Pretrained', checkpoint='checkpoints/resnet50-0676ba61.pth')))\n")
     proc = run_tool(['tools/train.py', str(cfg), '--work-dir',
                      str(tmp_path / 'w')])
     assert_one_line_error(
         proc, 'pretrained weights not found: checkpoints/resnet50-0676ba61.pth',
         'model.backbone.init_cfg', '--cfg-options model.backbone.init_cfg=None')
+
+
+def test_a_dict_over_a_base_none_says_delete(tmp_path):
+    """The embedded bases set init_cfg=None; a child dict without
+    _delete_ is mmengine's TypeError, shown as one line with its fix."""
+    cfg = tmp_path / 'pretrained.py'
+    cfg.write_text(
+        f"_base_ = '{REPO}/configs/retinanet_r50_fpn.py'\n"
+        "model = dict(backbone=dict(init_cfg=dict(type='Pretrained', "
+        "checkpoint='x.pth')))\n")
+    proc = run_tool(['tools/train.py', str(cfg)])
+    assert_one_line_error(proc, 'cannot load config', 'init_cfg',
+                          '_delete_=True')
 
 
 def test_mmcv_without_ops():

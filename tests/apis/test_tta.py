@@ -23,6 +23,7 @@ def test_tta_without_tta_model_is_a_user_error():
         use_test_time_augmentation(cfg)
 
 
+@pytest.mark.slow
 def test_runner_tests_embedded_refinedet_plus(tiny_shapes, tmp_path):
     """configs/ablations/refinedet320_tta.py --tta: the real Runner feeds
     every val image at 4 sizes x 2 flips to DetTTAModel and evaluates the

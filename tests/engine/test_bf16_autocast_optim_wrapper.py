@@ -100,6 +100,7 @@ def _train_step(config, tiny_shapes, enabled):
     return float(log_vars['loss'])
 
 
+@pytest.mark.slow  # minutes where bf16 is emulated (no AVX512-BF16)
 @pytest.mark.parametrize('config', SINGLE_STAGE)
 def test_train_step_in_bf16_matches_fp32(config, tiny_shapes):
     """Every single-stage embedded detector takes the same step in both

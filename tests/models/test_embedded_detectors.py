@@ -11,6 +11,9 @@ from mmengine.dataset import pseudo_collate
 from conftest import REPO, shapes_overrides
 from custom_modules.apis.config import import_plugins, load_config
 
+# End-to-end runs of the real tools: make test-fast skips them.
+pytestmark = pytest.mark.slow
+
 CONFIGS = sorted(osp.relpath(p, REPO)
                  for p in glob.glob(osp.join(REPO, 'configs', '*.py')))
 

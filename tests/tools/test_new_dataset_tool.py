@@ -8,6 +8,10 @@ from PIL import Image
 
 from conftest import tool_main
 from messy_folders import labelimg_folder
+import pytest
+
+# End-to-end runs of the real tools: make test-fast skips them.
+pytestmark = pytest.mark.slow
 
 SMALL = ['train_cfg.max_iters=2', 'train_cfg.val_interval=2',
          'default_hooks.checkpoint.interval=2', 'train_dataloader.batch_size=2']

@@ -15,6 +15,9 @@ import sys
 import pytest
 from conftest import REPO, shapes_overrides
 
+# End-to-end runs of the real tools: make test-fast skips them.
+pytestmark = pytest.mark.slow
+
 CONFIG = 'configs/ablations/retinanet_r18_fpn_160_focal_ablation.py'
 A_RUN, B_RUN, BAD_RUN = ('gamma=0_alpha=0.25', 'gamma=2_alpha=0.25',
                          'gamma=2_alpha=None')

@@ -12,6 +12,10 @@ import torch
 
 from conftest import REPO
 from test_train_resume import overrides
+import pytest
+
+# End-to-end runs of the real tools: make test-fast skips them.
+pytestmark = pytest.mark.slow
 
 MAX_ITERS = 6
 

@@ -9,6 +9,10 @@ import sys
 import time
 
 from conftest import REPO, shapes_overrides
+import pytest
+
+# End-to-end runs of the real tools: make test-fast skips them.
+pytestmark = pytest.mark.slow
 
 
 def overrides(root, max_iters):

@@ -21,7 +21,7 @@ from custom_modules import reporting
 from custom_modules.apis import benchmark as bench
 from custom_modules.apis.cli import user_errors_as_one_line
 from custom_modules.errors import UserError
-from custom_modules.sweep.grid import parse_seeds
+from custom_modules.sweep.spec import parse_seeds
 
 
 def parse_args(argv=None):

@@ -20,9 +20,11 @@
     python tools/sweep.py CONFIG ... --launcher slurm --submit --partition gpu
     python tools/sweep.py --collect work_dirs/sweeps/NAME   # tables + plots
 
-Each run is `tools/train.py CONFIG --work-dir work_dirs/sweeps/NAME/<run_id>
---resume --cfg-options ...`. Rerun the same command after an interruption:
-finished runs are skipped, the others resume from their last checkpoint.
+Each run is its config dumped to work_dirs/sweeps/NAME/<run_id>/config.py,
+trained by `tools/train.py <run_dir>/config.py --work-dir <run_dir> --resume`.
+Rerun the same command after an interruption: finished runs (DONE) are
+skipped, the others resume from their last checkpoint. Presets are the spec
+files in configs/sweeps/.
 Exit status: 0 when every run finished, 1 when some failed, 130 when
 interrupted, 2 for a usage error.
 """
@@ -50,9 +52,9 @@ def parse_args(argv=None):
                       help='pair the i-th values of all axes instead of '
                       'taking the full grid')
     what.add_argument('--seeds', help="seeds (randomness.seed): '0,1' or '0-4'")
-    what.add_argument('--preset', choices=['focal-alpha', 'focal-gamma'],
-                      help='RetinaNet Table 1a (alpha, gamma=0) or 1b (gamma '
-                      'x alpha, best alpha per gamma), plus a CE baseline')
+    what.add_argument('--preset', help='a spec file of configs/sweeps/ by '
+                      'name: focal-alpha (RetinaNet Table 1a) or focal-gamma '
+                      '(Table 1b, best alpha per gamma), each with a CE row')
     what.add_argument('--spec', metavar='FILE',
                       help='sweep spec as YAML/JSON or a Python dict; flags '
                       'override it')
@@ -99,9 +101,6 @@ def parse_args(argv=None):
     out.add_argument('--no-collect', action='store_true',
                      help='skip collection after the runs')
     out.add_argument('--no-progress', action='store_true')
-    task = p.add_argument_group('internal')
-    task.add_argument('--run-task', metavar='RUN_DIR',
-                      help='run one run dir to the end (a Slurm array task)')
     return p.parse_args(argv)
 
 
@@ -116,33 +115,24 @@ def _print_collected(collected):
 @user_errors_as_one_line
 def main(argv=None):
     args = parse_args(argv)
-    from custom_modules.sweep import api
-    from custom_modules.sweep.report import collect_sweep
-    from custom_modules.sweep.scheduler import execute_run, plan_resources
+    from custom_modules.sweep import launch, spec as sweep_spec
+    from custom_modules.sweep.results import collect_sweep
 
-    if args.run_task:
-        status = execute_run(args.run_task, threads=args.threads or 1,
-                             gpus_per_run=args.gpus_per_run)
-        print(f'{args.run_task}: {status}')
-        sys.exit(0 if status == 'done' else 1)
     if args.collect:
         try:
-            collected = collect_sweep(args.collect, doc=args.doc,
-                                      plots=not args.no_plots)
+            _print_collected(collect_sweep(args.collect, doc=args.doc,
+                                           plots=not args.no_plots))
         except FileNotFoundError as err:
             raise UserError(str(err)) from None
-        _print_collected(collected)
         return
-
     try:
-        spec_file = api.load_spec(args.spec)
+        spec_file = sweep_spec.load_spec_file(args.spec) if args.spec else {}
         config = args.config or spec_file.get('config')
         if not config:
             raise UserError('give a CONFIG (or `config:` in the spec file)')
-        spec = api.build_spec(args.grid, args.zip, args.seeds, args.preset,
-                              spec_file)
-        from custom_modules.sweep.plan import build_plan
-        plan = build_plan(
+        spec = sweep_spec.build_spec(args.grid, args.zip, args.seeds,
+                                     args.preset, spec_file)
+        plan = launch.build_plan(
             config, spec, name=args.name or spec_file.get('name'),
             max_iters=args.max_iters or spec_file.get('max_iters'),
             val_interval=args.val_interval or spec_file.get('val_interval'),
@@ -150,42 +140,53 @@ def main(argv=None):
                          **args.cfg_options},
             root=args.root, command=' '.join(['python'] + sys.argv),
             train_args=['--amp'] if args.amp else [])
-        resources = None
-        if args.launcher == 'none':
-            resources = plan_resources(args.workers or spec_file.get('workers'),
-                                       args.gpus_per_run, threads=args.threads)
+        resources = None if args.launcher == 'slurm' else \
+            launch.plan_resources(args.workers or spec_file.get('workers'),
+                                  args.gpus_per_run, threads=args.threads)
     except (ValueError, FileNotFoundError) as err:
         raise UserError(str(err)) from None
+    run_dirs = [plan.run_dir(r) for r in plan.runs]
 
     if args.dry_run:
-        print(api.describe_plan(plan, resources))
-        return
-    if args.launcher == 'slurm':
-        from custom_modules.sweep.slurm import SlurmOptions
-        opts = SlurmOptions(gpus_per_run=args.gpus_per_run,
-                            cpus_per_task=args.cpus_per_task,
-                            partition=args.partition, time=args.time,
-                            mem=args.mem, account=args.account,
-                            max_parallel=args.max_parallel)
-        out = api.run_slurm(plan, opts, submit=args.submit, doc=args.doc)
-        print(f'job array script: {out["script"]}')
-        if 'job_ids' in out:
-            print(f'submitted array {out["job_ids"][0]}, collection job '
-                  f'{out["job_ids"][1]}')
-        else:
-            print(f'submit with: sbatch {out["script"]}')
+        print(f'sweep {plan.name}: {len(plan.runs)} runs -> {plan.sweep_dir}')
+        if resources:
+            print(resources.describe())
+        for run, d in zip(plan.runs, run_dirs):
+            print(f'{run.run_id}: ' + ' '.join(f'{k}={v}' for k, v in
+                                               run.overrides.items()))
+            print('  ' + ' '.join(launch.train_command(
+                d, resources.gpus_per_run if resources else 0)))
         return
     try:
-        result = api.run_local(plan, resources,
-                               progress=not args.no_progress,
-                               collect=not args.no_collect, doc=args.doc,
-                               plots=not args.no_plots)
+        plan.write()
+    except ValueError as err:
+        raise UserError(str(err)) from None
+    launch.prepare_datasets(plan)
+    if args.launcher == 'slurm':
+        opts = launch.SlurmOptions(
+            gpus_per_run=args.gpus_per_run, cpus_per_task=args.cpus_per_task,
+            partition=args.partition, time=args.time, mem=args.mem,
+            account=args.account, max_parallel=args.max_parallel)
+        script = launch.write_array_script(plan.sweep_dir, plan.name,
+                                           run_dirs, opts, doc=args.doc)
+        print(f'job array script: {script}')
+        if args.submit:
+            ids = launch.submit(script, plan.sweep_dir, plan.name,
+                                doc=args.doc, opts=opts)
+            print(f'submitted array {ids[0]}, collection job {ids[1]}')
+        else:
+            print(f'submit with: sbatch {script}')
+        return
+    try:
+        result = launch.run_sweep(run_dirs, resources,
+                                  progress=not args.no_progress)
     except KeyboardInterrupt:
         print(f'\ninterrupted; rerun the same command to resume '
               f'({plan.sweep_dir})', file=sys.stderr)
         sys.exit(130)
-    if 'collected' in result:
-        _print_collected(result['collected'])
+    if not args.no_collect:
+        _print_collected(collect_sweep(plan.sweep_dir, doc=args.doc,
+                                       plots=not args.no_plots))
     if result['failed']:
         print(f'{len(result["failed"])} run(s) failed; their errors are in '
               'error.txt of each run dir and in results.csv',

@@ -64,8 +64,12 @@ def recipe_fingerprint(config: str) -> str:
 
 
 def is_trained(work_dir: str, max_iters: int) -> bool:
+    """DONE, as for every run (apis/train.py); runs trained before DONE
+    existed count when they validated at their last iteration."""
+    from .train import finished
     records = read_jsonl(osp.join(work_dir, 'val_metrics.jsonl'))
-    return any(r.get('iter') == max_iters for r in records)
+    return finished(work_dir) or any(r.get('iter') == max_iters
+                                     for r in records)
 
 
 class TrainJob(NamedTuple):
@@ -120,7 +124,7 @@ def train_configs(jobs: List[TrainJob], parallel: int = 1,
     machine, two one-thread runs side by side train more per minute than
     one two-thread run); on GPUs each run sees one device."""
     from concurrent.futures import ThreadPoolExecutor
-    from custom_modules.sweep.scheduler import plan_resources, run_env
+    from custom_modules.sweep.launch import plan_resources, run_env
     if parallel <= 1:
         return {j.label: train_config(j.config, j.work_dir, j.extra_args)
                 for j in jobs}
@@ -514,7 +518,7 @@ def collect_seeds(config: str, work_dir: str,
     sample standard deviation of each COCO box metric over them. A run
     counts once it has validated at its last iteration; a seed still
     training is left out rather than averaged in at a lower AP."""
-    from custom_modules.sweep.summary import mean_std
+    from custom_modules.sweep.results import mean_std
     max_iters = max_iters_of(config)
     runs = [(own_seed, work_dir)]
     for d in glob.glob(osp.join(work_dir, 'seed=*')):

@@ -1,5 +1,14 @@
-"""What ``tools/train.py`` does, as a function other code can call."""
+"""What ``tools/train.py`` does, as a function other code can call.
+
+A run that reaches the end of its schedule writes ``<work_dir>/DONE``. That
+file is the one meaning of "finished" in DetLab: a sweep skips such a run,
+the zoo does not retrain it, and a run killed at any point before (even
+after its last validation) has none and resumes.
+"""
+import json
+import os
 import os.path as osp
+import time
 from typing import Optional
 
 import torch
@@ -97,14 +106,30 @@ def _use_amp(cfg) -> None:
     cfg.optim_wrapper.enabled = True
 
 
+DONE = 'DONE'
+
+
+def finished(work_dir: str) -> bool:
+    """Whether the run in ``work_dir`` trained to the end of its schedule."""
+    return osp.isfile(osp.join(work_dir, DONE))
+
+
 def train(config: str, **kwargs):
-    """Train and return the Runner (its work_dir holds the checkpoints and
-    ``val_metrics_last.json``)."""
+    """Train and return the Runner (its work_dir holds the checkpoints,
+    ``val_metrics_last.json`` and, once the schedule is complete, DONE)."""
+    t0 = time.time()
     cfg = prepare_train_config(config, **kwargs)
     from mmengine.runner import Runner
     runner = Runner.from_cfg(cfg)
     with _offline_errors():
         runner.train()
+    if runner.rank == 0:
+        path = osp.join(runner.work_dir, DONE)
+        with open(f'{path}.tmp', 'w') as f:
+            json.dump(dict(finished=time.strftime('%Y-%m-%dT%H:%M:%S'),
+                           iter=runner.iter,
+                           wall_seconds=round(time.time() - t0, 1)), f)
+        os.replace(f'{path}.tmp', path)
     return runner
 
 

@@ -1,19 +1,12 @@
-"""Hyper-parameter sweeps: many runs of one config, run in parallel and
-resumably, collected into tables and plots.
+"""Hyper-parameter sweeps: many runs of one config, in parallel and
+resumably, collected into tables and plots. Four steps, one module each:
 
-The pieces, in the order a sweep goes through them:
-
-* :mod:`.grid`, :mod:`.specfile`, :mod:`.presets`: what to run (axes, seeds,
-  the RetinaNet paper's Table 1 protocols);
-* :mod:`.schedule`: ``--max-iters`` as a consistently shortened schedule;
-* :mod:`.overrides`: passing values through ``--cfg-options`` faithfully;
-* :mod:`.plan`: the checked list of runs, written to sweep.json/run.json;
-* :mod:`.scheduler` (+ :mod:`.progress`), :mod:`.slurm`: running them here
-  or as a Slurm job array;
-* :mod:`.rundir`: the on-disk layout, the sweep's only state;
-* :mod:`.collect` (rows), :mod:`.summary`, :mod:`.plots`, :mod:`.report`
-  (:func:`~.report.collect_sweep` ties them): tables,
-  plots, summary.md and docs/ablations.md.
-
-:mod:`.api` strings them together for ``tools/sweep.py``.
+* :mod:`.spec`: what to run (axes, seeds, references; presets are the spec
+  files of configs/sweeps/);
+* :mod:`.schedule`: ``--max-iters`` as the same schedule compressed (also
+  what ``tools/train.py --max-iters`` uses);
+* :mod:`.launch`: each run's config dumped into its own work dir and
+  trained by ``tools/train.py``, here or as a Slurm array;
+* :mod:`.results`: the run dirs back into results.csv, summary.md, plots
+  and a section of docs/ablations.md.
 """

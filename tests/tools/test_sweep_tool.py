@@ -42,9 +42,11 @@ def run(cmd):
                           timeout=600)
 
 
-def attempts(run_dir):
-    with open(os.path.join(run_dir, 'attempts.jsonl')) as f:
-        return [json.loads(line) for line in f if line.strip()]
+def launches(run_dir):
+    """How many times the sweep started the run's training (each launch
+    writes a banner to its stdout.log)."""
+    with open(os.path.join(run_dir, 'stdout.log')) as f:
+        return f.read().count('===== ')
 
 
 @pytest.fixture(scope='module')
@@ -79,7 +81,7 @@ def test_swept_gamma_reaches_the_trained_model(first_sweep):
     from mmdet.utils import register_all_modules
     register_all_modules()
     # The config mmengine dumped into the run's work dir is what trained.
-    dumped = first_sweep[2] / B_RUN / os.path.basename(CONFIG)
+    dumped = first_sweep[2] / B_RUN / 'config.py'
     cfg = Config.fromfile(str(dumped))
     loss = MODELS.build(cfg.model).bbox_head.loss_cls
     assert (type(loss).__name__, loss.gamma, loss.alpha) == ('FocalLoss', 2,
@@ -117,16 +119,16 @@ def test_rerun_skips_finished_and_resumes_interrupted(first_sweep):
     assert proc.returncode == 1, proc.stderr[-3000:]  # BAD_RUN fails again
     assert '1 run(s) already done, 2 to run' in proc.stderr
     # A was not re-executed.
-    assert len(attempts(a)) == 1
+    assert launches(a) == 1
     assert os.path.getmtime(a / 'DONE') == a_done_mtime
     assert (a / 'stdout.log').read_text() == a_log
     # B resumed from iteration 2 and finished.
-    assert len(attempts(b)) == 2 and (b / 'DONE').exists()
+    assert launches(b) == 2 and (b / 'DONE').exists()
     log = (b / 'stdout.log').read_text() + (b / 'stderr.log').read_text()
     assert 'resumed epoch: 0, iter: 2' in log
     assert json.load(open(b / 'val_metrics_last.json'))['iter'] == 4
     # The failed run was retried, and failed again.
-    assert len(attempts(sweep / BAD_RUN)) == 2
+    assert launches(sweep / BAD_RUN) == 2
 
 
 def test_collect_only_rebuilds_from_run_dirs(first_sweep):
@@ -136,11 +138,3 @@ def test_collect_only_rebuilds_from_run_dirs(first_sweep):
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert 'runs: 2 done, 1 failed' in proc.stdout
     assert (sweep / 'results.csv').exists()
-
-
-def test_run_task_on_a_finished_run_returns_at_once(first_sweep):
-    """What a Slurm array task runs; a finished run costs nothing."""
-    a = first_sweep[2] / A_RUN
-    proc = run([sys.executable, 'tools/sweep.py', '--run-task', str(a)])
-    assert proc.returncode == 0 and proc.stdout.strip().endswith(': done')
-    assert len(attempts(a)) == 1

@@ -1,15 +1,16 @@
-"""Grid expansion and sweep specs: flags, YAML and Python spec files, presets."""
+"""Grid expansion and sweep specs: flags, YAML and Python spec files, and
+the presets, which are spec files of configs/sweeps/."""
 import pytest
 
-from custom_modules.sweep.api import build_spec
-from custom_modules.sweep.grid import (SEED_KEY, expand_points, expand_runs,
+from custom_modules.sweep.spec import (SEED_KEY, build_spec, expand_points,
+                                       expand_runs, load_spec_file,
                                        parse_axis, parse_seeds, parse_value,
-                                       short_key_names, split_top_level)
-from custom_modules.sweep.presets import (ALPHA, CE_BASELINE, GAMMA,
-                                          focal_alpha, focal_gamma)
-from custom_modules.sweep.specfile import load_spec_file
+                                       presets, short_key_names,
+                                       split_top_level)
 
 G, A = 'model.bbox_head.loss_cls.gamma', 'model.bbox_head.loss_cls.alpha'
+GAMMA, ALPHA = G, A
+CE_BASELINE = {G: 0, A: 0.5, 'model.bbox_head.loss_cls.loss_weight': 2.0}
 
 
 def test_values_are_python_literals():
@@ -50,12 +51,12 @@ def test_cartesian_product_first_axis_slowest():
 def test_zip_pairs_and_needs_equal_lengths():
     axes = [parse_axis('optim_wrapper.optimizer.lr=0.01,0.02'),
             parse_axis('train_dataloader.batch_size=8,16')]
-    assert expand_points(axes, 'zip') == [
+    assert expand_points(axes, zip_axes=True) == [
         {'optim_wrapper.optimizer.lr': 0.01, 'train_dataloader.batch_size': 8},
         {'optim_wrapper.optimizer.lr': 0.02, 'train_dataloader.batch_size': 16}]
     with pytest.raises(ValueError, match='equal length'):
         expand_points([axes[0], parse_axis('train_dataloader.batch_size=8')],
-                      'zip')
+                      zip_axes=True)
 
 
 def test_run_ids_are_readable_stable_and_seed_major():
@@ -126,7 +127,8 @@ def test_spec_file_rejects_unknown_keys(tmp_path):
 
 
 def test_focal_gamma_preset_is_table_1b_plus_ce():
-    runs = expand_runs(focal_gamma())
+    assert presets() == ['focal-alpha', 'focal-gamma']
+    runs = expand_runs(build_spec(preset='focal-gamma'))
     grid = [r for r in runs if r.label is None]
     assert len(grid) == 7 * 3
     assert sorted({r.overrides[GAMMA] for r in grid}) == [0, 0.1, 0.2, 0.5, 1,
@@ -135,11 +137,11 @@ def test_focal_gamma_preset_is_table_1b_plus_ce():
     ce = [r for r in runs if r.label == 'CE']
     assert len(ce) == 1 and ce[0].run_id == 'CE'
     assert ce[0].overrides == CE_BASELINE
-    assert focal_gamma().best_over == ALPHA
+    assert build_spec(preset='focal-gamma').best_over == ALPHA
 
 
 def test_focal_alpha_preset_is_table_1a():
-    runs = expand_runs(focal_alpha())
+    runs = expand_runs(build_spec(preset='focal-alpha'))
     grid = [r for r in runs if r.label is None]
     assert [r.overrides[ALPHA] for r in grid] == [0.25, 0.5, 0.75, 0.9, 0.99,
                                                   0.999]
@@ -178,3 +180,16 @@ def test_preset_grid_on_a_foreign_key_is_refused():
     with pytest.raises(ValueError, match='not an axis of the preset'):
         build_spec(['optim_wrapper.optimizer.lr=1e-3,2e-3'],
                    preset='focal-gamma')
+    with pytest.raises(ValueError, match="unknown preset 'focal-beta'"):
+        build_spec(preset='focal-beta')
+
+
+def test_references_only_spec(tmp_path):
+    path = tmp_path / 'refs.yaml'
+    path.write_text('references:\n  base: {}\n  big: {train_dataloader.'
+                    'batch_size: 16}\nseeds: 0-1\n')
+    runs = expand_runs(build_spec(spec_file=load_spec_file(str(path))))
+    assert [r.run_id for r in runs] == ['base_seed=0', 'big_seed=0',
+                                        'base_seed=1', 'big_seed=1']
+    assert runs[1].overrides == {'train_dataloader.batch_size': 16,
+                                 SEED_KEY: 0}

@@ -1,0 +1,368 @@
+"""Paper claims: does a comparison a paper reports hold on our data?
+
+A claim is a comparison of two arms (CE vs focal loss, SSD300 vs
+RefineDet320, Faster vs Cascade R-CNN at AP75) with the paper's two numbers.
+Our side of it is a set of training runs per arm, one per seed. This module
+turns those runs into a verdict a reader can trust, and the page
+docs/paper_claims.md that ``tools/analysis/paper_claims.py`` writes.
+
+Why paired, and why the plateau test
+------------------------------------
+Seed noise on the embedded data is several AP (three SSD300 seeds: 35.1,
+41.5 and 38.9), the same size as the effects the papers claim (2-5 AP). Two
+means with their standard deviations side by side cannot separate them. But
+seed ``s`` of both arms shares its data order and augmentation draws, so the
+*difference* ``treatment_s - baseline_s`` cancels part of that noise. The
+verdict rests on the 95% Student-t interval of the mean paired difference
+(n - 1 degrees of freedom): it must exclude zero, on the paper's side, for
+"reproduced".
+
+A comparison of two runs that are still learning says which one learns
+faster, not which one is better, and the papers claim the latter. So every
+run must be at a plateau: its last two validations within
+``PLATEAU_AP`` (1 AP) of each other on the claim's metric. Runs that are not
+(or whose curve is unknown) make the verdict "inconclusive", whatever the
+interval says.
+
+Where runs come from
+--------------------
+An arm names glob patterns of run directories (tools/train.py work dirs:
+``val_metrics.jsonl`` has the curve). Each run's seed is read from its
+directory name (``seed=N``, the convention of both ``tools/sweep.py`` and
+``tools/benchmark_zoo.py --seeds``) or, for the zoo's own-seed run, from the
+config it dumped. An arm that is also a zoo row falls back on the committed
+record (docs/benchmark_results.json) for the seeds this machine has not
+trained, so a fresh clone still has the numbers that were measured.
+"""
+import glob
+import json
+import math
+import os.path as osp
+import re
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from custom_modules.reporting import machine_table
+
+PLATEAU_AP = 1.0     # in AP points: the last two validations this close
+MIN_SEEDS = 3
+
+
+@dataclass(frozen=True)
+class Arm:
+    name: str
+    paper: float                      # the paper's number for this arm, %
+    runs: Tuple[str, ...]             # glob patterns of run directories
+    zoo: Optional[str] = None         # its row in the committed record
+
+
+@dataclass(frozen=True)
+class Claim:
+    key: str
+    title: str
+    source: str          # where the paper's numbers are printed
+    setting: str         # the paper's setting (data, backbone, schedule)
+    metric: str          # e.g. 'coco/bbox_mAP_75'
+    baseline: Arm
+    treatment: Arm
+    commands: Tuple[str, ...]         # what trains the runs
+
+
+FOCAL = 'work_dirs/sweeps/focal-table1b'
+ZOO = 'work_dirs/benchmark'
+
+# The published numbers are the papers' own; the runs are ours.
+CLAIMS = (
+    Claim(
+        key='focal_vs_ce',
+        title='Focal loss (gamma=2, alpha=0.25) beats alpha-balanced CE '
+        '(gamma=0, alpha=0.75)',
+        source='Lin et al., Focal Loss for Dense Object Detection, ICCV '
+        '2017, Table 1b (the best alpha of each gamma)',
+        setting='RetinaNet R-50-FPN, 600 px, COCO minival',
+        metric='coco/bbox_mAP',
+        baseline=Arm('CE, gamma=0 alpha=0.75', 31.1,
+                     (f'{FOCAL}/gamma=0_alpha=0.75_seed=*',)),
+        treatment=Arm('FL, gamma=2 alpha=0.25', 34.0,
+                      (f'{FOCAL}/gamma=2_alpha=0.25_seed=*',)),
+        commands=('python tools/sweep.py '
+                  'configs/ablations/retinanet_r18_fpn_160_focal_ablation.py '
+                  '--preset focal-gamma --seeds 0,1,2 --name focal-table1b',)),
+    Claim(
+        key='refinedet_vs_ssd',
+        title='RefineDet320 beats SSD300',
+        source='Zhang et al., Single-Shot Refinement Neural Network for '
+        'Object Detection, CVPR 2018, its COCO test-dev table',
+        setting='VGG-16, COCO trainval35k, test-dev',
+        metric='coco/bbox_mAP',
+        baseline=Arm('SSD300', 25.1, (f'{ZOO}/ssd300',
+                                      f'{ZOO}/ssd300/seed=*'), zoo='ssd300'),
+        treatment=Arm('RefineDet320', 29.4,
+                      (f'{ZOO}/refinedet320', f'{ZOO}/refinedet320/seed=*'),
+                      zoo='refinedet320'),
+        commands=('python tools/benchmark_zoo.py --configs configs/ssd300.py '
+                  'configs/refinedet320.py --seeds 0-2',)),
+    Claim(
+        key='cascade_vs_faster_ap75',
+        title='Cascade R-CNN beats Faster R-CNN at AP75',
+        source='Cai and Vasconcelos, Cascade R-CNN, CVPR 2018; the authors\' '
+        'Detectron release (zhaoweicai/Detectron-Cascade-RCNN, README '
+        'table, R-50-FPN 1x)',
+        setting='ResNet-50-FPN, 1x schedule, COCO minival',
+        metric='coco/bbox_mAP_75',
+        baseline=Arm('Faster R-CNN', 39.6,
+                     (f'{ZOO}/faster_rcnn_r50_fpn',
+                      f'{ZOO}/faster_rcnn_r50_fpn/seed=*'),
+                     zoo='faster_rcnn_r50_fpn'),
+        treatment=Arm('Cascade R-CNN', 44.6,
+                      (f'{ZOO}/cascade_rcnn_r50_fpn',
+                       f'{ZOO}/cascade_rcnn_r50_fpn/seed=*'),
+                      zoo='cascade_rcnn_r50_fpn'),
+        commands=('python tools/benchmark_zoo.py --configs '
+                  'configs/faster_rcnn_r50_fpn.py '
+                  'configs/cascade_rcnn_r50_fpn.py --seeds 0-2',)),
+)
+
+
+@dataclass
+class SeedRun:
+    """One run of an arm: its final value and whether it had levelled off.
+    ``plateau`` is None when the curve is unknown (a recorded number)."""
+    seed: Optional[int]
+    value: float                       # the metric at the last validation, %
+    plateau: Optional[bool]
+    last_iters: Tuple[int, ...] = ()
+    source: str = ''
+
+
+@dataclass
+class Verdict:
+    claim: Claim
+    baseline: List[SeedRun]
+    treatment: List[SeedRun]
+    pairs: List[Tuple[int, float, float]] = field(default_factory=list)
+    diff_mean: Optional[float] = None
+    diff_ci: Optional[Tuple[float, float]] = None
+    verdict: str = 'inconclusive'
+    reason: str = ''
+
+
+def read_curve(run_dir: str, metric: str) -> List[Tuple[int, float]]:
+    """(iteration, metric in %) at every validation of a run dir."""
+    out = []
+    path = osp.join(run_dir, 'val_metrics.jsonl')
+    if not osp.isfile(path):
+        return out
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                rec = json.loads(line)
+            except ValueError:
+                continue  # a line cut by a kill
+            if metric in rec and rec[metric] >= 0:
+                out.append((int(rec['iter']), 100.0 * rec[metric]))
+    # A resumed run may validate the same iteration twice: keep the last.
+    return sorted(dict(out).items())
+
+
+def at_plateau(curve: Sequence[Tuple[int, float]],
+               tolerance: float = PLATEAU_AP) -> Optional[bool]:
+    """Whether the last two validations are within ``tolerance`` AP; None
+    with fewer than two."""
+    if len(curve) < 2:
+        return None
+    return abs(curve[-1][1] - curve[-2][1]) <= tolerance
+
+
+def run_seed(run_dir: str) -> Optional[int]:
+    """The seed of a run: ``seed=N`` in its directory name, else the
+    ``randomness`` of the config the run dumped into its work dir."""
+    m = re.search(r'seed=(\d+)', osp.basename(osp.normpath(run_dir)))
+    if m:
+        return int(m.group(1))
+    for path in sorted(glob.glob(osp.join(run_dir, '*.py'))):
+        with open(path) as f:
+            m = re.search(r'randomness\s*=\s*dict\([^)]*seed=(\d+)', f.read())
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def local_runs(arm: Arm, metric: str) -> List[SeedRun]:
+    runs = []
+    for pattern in arm.runs:
+        for run_dir in sorted(glob.glob(pattern)):
+            curve = read_curve(run_dir, metric)
+            if not curve:
+                continue
+            runs.append(SeedRun(seed=run_seed(run_dir), value=curve[-1][1],
+                                plateau=at_plateau(curve),
+                                last_iters=tuple(i for i, _ in curve[-2:]),
+                                source=run_dir))
+    return runs
+
+
+def recorded_runs(arm: Arm, metric: str, record: Dict) -> List[SeedRun]:
+    """The arm's seeds in the committed record. Its per-seed list holds the
+    box AP only; the curve (so the plateau) is known for the row's own
+    seed."""
+    if not arm.zoo or not record:
+        return []
+    row = (record.get('rows') or {}).get(arm.zoo) or {}
+    seeds = (record.get('seeds') or {}).get(arm.zoo) or {}
+    curve = [(int(p['iter']), 100.0 * p[metric])
+             for p in row.get('curve') or [] if metric in p]
+    row_seed = 0
+    runs = []
+    if metric == 'coco/bbox_mAP' and seeds.get('ap'):
+        for s, ap in zip(seeds['seeds'], seeds['ap']):
+            own = s == row_seed and curve
+            runs.append(SeedRun(seed=s, value=100.0 * ap,
+                                plateau=at_plateau(curve) if own else None,
+                                last_iters=tuple(i for i, _ in curve[-2:])
+                                if own else (), source='record'))
+    elif curve:
+        runs.append(SeedRun(seed=row_seed, value=curve[-1][1],
+                            plateau=at_plateau(curve),
+                            last_iters=tuple(i for i, _ in curve[-2:]),
+                            source='record'))
+    return runs
+
+
+def arm_runs(arm: Arm, metric: str, record: Optional[Dict]) -> List[SeedRun]:
+    """This machine's runs, completed by the record for missing seeds."""
+    runs = local_runs(arm, metric)
+    have = {r.seed for r in runs}
+    runs += [r for r in recorded_runs(arm, metric, record or {})
+             if r.seed not in have]
+    return sorted(runs, key=lambda r: (r.seed is None, r.seed or 0))
+
+
+def t_interval(diffs: Sequence[float], level: float = 0.95
+               ) -> Tuple[float, Optional[Tuple[float, float]]]:
+    """Mean of ``diffs`` and its two-sided Student-t interval (None for
+    fewer than two values)."""
+    from scipy import stats
+    n = len(diffs)
+    mean = sum(diffs) / n
+    if n < 2:
+        return mean, None
+    sd = math.sqrt(sum((d - mean) ** 2 for d in diffs) / (n - 1))
+    half = stats.t.ppf(0.5 + level / 2, n - 1) * sd / math.sqrt(n)
+    return mean, (mean - half, mean + half)
+
+
+def judge(claim: Claim, record: Optional[Dict] = None) -> Verdict:
+    base = arm_runs(claim.baseline, claim.metric, record)
+    treat = arm_runs(claim.treatment, claim.metric, record)
+    v = Verdict(claim, base, treat)
+    by_seed = {r.seed: r for r in base if r.seed is not None}
+    v.pairs = [(r.seed, by_seed[r.seed].value, r.value) for r in treat
+               if r.seed in by_seed]
+    if v.pairs:
+        v.diff_mean, v.diff_ci = t_interval([t - b for _, b, t in v.pairs])
+    sign = 1 if claim.treatment.paper >= claim.baseline.paper else -1
+    paired = {s for s, _, _ in v.pairs}
+    used = [r for r in base + treat if r.seed in paired]
+    if len(v.pairs) < MIN_SEEDS:
+        v.reason = (f'{len(v.pairs)} paired seed(s); {MIN_SEEDS} are '
+                    'needed')
+    elif any(r.plateau is None for r in used):
+        v.reason = ('the plateau of some runs is unknown (recorded AP '
+                    'without a curve)')
+    elif not all(r.plateau for r in used):
+        v.reason = (f'some runs were still learning (last two validations '
+                    f'more than {PLATEAU_AP:g} AP apart)')
+    elif v.diff_ci[0] * sign > 0 and v.diff_ci[1] * sign > 0:
+        v.verdict, v.reason = 'reproduced', (
+            'the 95% interval of the paired difference excludes 0 on the '
+            "paper's side")
+    elif v.diff_ci[0] * sign < 0 and v.diff_ci[1] * sign < 0:
+        v.verdict, v.reason = 'not reproduced', (
+            'the 95% interval of the paired difference excludes 0 on the '
+            'opposite side')
+    else:
+        v.reason = 'the 95% interval of the paired difference contains 0'
+    return v
+
+
+def _mean_sd(values: Sequence[float]) -> str:
+    if not values:
+        return '–'
+    mean = sum(values) / len(values)
+    if len(values) < 2:
+        return f'{mean:.1f} (n=1)'
+    sd = math.sqrt(sum((x - mean) ** 2 for x in values) / (len(values) - 1))
+    return f'{mean:.1f} ± {sd:.1f} (n={len(values)})'
+
+
+def _runs_cell(runs: List[SeedRun]) -> str:
+    if not runs:
+        return 'no runs'
+    parts = []
+    for r in runs:
+        flag = {True: '', False: ', still learning',
+                None: ', plateau unknown'}[r.plateau]
+        where = 'record' if r.source == 'record' else 'run'
+        parts.append(f'seed {r.seed}: {r.value:.1f} ({where}{flag})')
+    return '; '.join(parts)
+
+
+def render_markdown(verdicts: List[Verdict], env: Dict[str, str],
+                    command: str) -> str:
+    lines = [
+        '# Paper claims', '',
+        f'Produced by `{command}` (tools/analysis/paper_claims.py) from the '
+        'run directories on this machine, completed by the committed record '
+        '(docs/benchmark_results.json) for seeds trained elsewhere. Our '
+        'numbers are COCO AP (%) on the embedded val split, from a random '
+        "init; the paper's are on its own data and are there to give the "
+        'direction and size of the claim, not a value to match.', '',
+        f'A verdict needs {MIN_SEEDS} seeds per arm, paired by seed, every '
+        f'run at a plateau (its last two validations within {PLATEAU_AP:g} '
+        "AP), and the 95% Student-t interval of the mean paired difference "
+        "(treatment - baseline) to exclude 0: on the paper's side it is "
+        '"reproduced", on the other "not reproduced"; anything else is '
+        '"inconclusive", with the reason.', '',
+        *machine_table(env), '',
+        '| claim | metric | paper | ours: baseline | ours: treatment | '
+        'paired diff, 95% CI | verdict |',
+        '|---|---|---|---|---|---|---|',
+    ]
+    for v in verdicts:
+        c = v.claim
+        ci = ('–' if v.diff_mean is None else
+              f'{v.diff_mean:+.1f}' + ('' if v.diff_ci is None else
+                                       f' [{v.diff_ci[0]:+.1f}, '
+                                       f'{v.diff_ci[1]:+.1f}]'))
+        lines.append(
+            f'| {c.title} | {c.metric.split("/")[-1]} | '
+            f'{c.baseline.paper:.1f} → {c.treatment.paper:.1f} '
+            f'({c.treatment.paper - c.baseline.paper:+.1f}) | '
+            f'{_mean_sd([r.value for r in v.baseline])} | '
+            f'{_mean_sd([r.value for r in v.treatment])} | {ci} | '
+            f'**{v.verdict}** |')
+    for v in verdicts:
+        c = v.claim
+        lines += [
+            '', f'## {c.title}', '',
+            f'- Paper: {c.baseline.name} {c.baseline.paper:.1f}, '
+            f'{c.treatment.name} {c.treatment.paper:.1f} ({c.setting}); '
+            f'{c.source}.',
+            f'- {c.baseline.name}: {_runs_cell(v.baseline)}.',
+            f'- {c.treatment.name}: {_runs_cell(v.treatment)}.',
+            f'- Verdict: **{v.verdict}**: {v.reason}.',
+            '- Runs made by: ' + '; '.join(f'`{x}`' for x in c.commands)
+            + '.',
+        ]
+    return '\n'.join(lines) + '\n'
+
+
+def load_record(path: Optional[str]) -> Dict:
+    if not path or not osp.isfile(path):
+        return {}
+    with open(path) as f:
+        return json.load(f)

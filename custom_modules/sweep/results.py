@@ -1,0 +1,398 @@
+"""What a sweep measured: rows, tables, plots and its section of a page.
+
+Everything is rebuilt from the run directories alone (run.json, DONE,
+error.txt and ``val_metrics_last.json`` from MetricsRecorderHook), so
+``tools/sweep.py --collect DIR`` works after a crash, on a copy of the
+directory, or after a Slurm array whose tasks ran on different nodes.
+
+* ``results.csv``/``results.json``: one row per run (every seed its own
+  row), with its status, so a table never hides a missing run.
+* ``summary.md``: runs that share every swept value but the seed form a
+  *cell*; each metric is shown as the mean and the sample standard
+  deviation (ddof = 1) over the seeds that finished. With ``best_over``
+  (alpha, in the focal-gamma preset) the cells are also grouped by the
+  other axes and the best mean AP kept: the paper's "best alpha per gamma".
+  Reference rows (the CE baseline) stay out of that choice.
+* ``plots/``: the mean AP of every cell of the first two varying axes as a
+  heatmap, and AP along each axis with one-std error bars (values at equal
+  spacing: the paper's gammas are neither linear nor logarithmic).
+* With ``--doc docs/ablations.md``, the sweep's section of that page,
+  between markers, so collecting again replaces only its own section.
+"""
+import csv
+import json
+import math
+import os
+import os.path as osp
+import shutil
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional
+
+from custom_modules.reporting import replace_section
+from .launch import DONE, ERROR, RUN_JSON, read_json, run_status, write_json
+
+PRIMARY = 'coco/bbox_mAP'
+# The six COCO numbers in the paper's order, and their column titles.
+COLUMNS = {'coco/bbox_mAP': 'AP', 'coco/bbox_mAP_50': 'AP50',
+           'coco/bbox_mAP_75': 'AP75', 'coco/bbox_mAP_s': 'APs',
+           'coco/bbox_mAP_m': 'APm', 'coco/bbox_mAP_l': 'APl'}
+NOT_METRICS = ('iter', 'epoch', 'train_seconds', 'val_seconds')
+DOC_HEADER = (
+    '# Ablations\n\nMeasured tables, each written by `tools/sweep.py` from its '
+    'run directories (`--collect DIR --doc docs/ablations.md`). Do not edit '
+    'a section between its markers by hand: rerunning the collection '
+    'replaces it.\n')
+
+
+def collect_rows(sweep_dir: str) -> List[Dict[str, Any]]:
+    """One dict per run dir, in the plan's order."""
+    if not osp.isdir(sweep_dir):
+        return []
+    rows = []
+    for name in sorted(os.listdir(sweep_dir)):
+        run_dir = osp.join(sweep_dir, name)
+        info = read_json(osp.join(run_dir, RUN_JSON))
+        if info is None:
+            continue
+        last = read_json(osp.join(run_dir, 'val_metrics_last.json')) or {}
+        error = ''
+        if osp.isfile(osp.join(run_dir, ERROR)):
+            with open(osp.join(run_dir, ERROR)) as f:
+                error = f.read().strip()
+        rows.append(dict(
+            run_id=info['run_id'], label=info.get('label'),
+            seed=info.get('seed'), overrides=info.get('overrides', {}),
+            status=run_status(run_dir), iter=last.get('iter'),
+            max_iters=(info.get('sweep') or {}).get('max_iters'),
+            train_seconds=last.get('train_seconds'),
+            wall_seconds=(read_json(osp.join(run_dir, DONE)) or {}).get(
+                'wall_seconds'),
+            metrics={k: v for k, v in last.items()
+                     if k not in NOT_METRICS and isinstance(v, (int, float))},
+            error=error, info=info))
+    order = {r: i for i, r in enumerate((read_json(osp.join(
+        sweep_dir, 'sweep.json')) or {}).get('runs', []))}
+    return sorted(rows, key=lambda r: order.get(r['run_id'], len(order)))
+
+
+def sweep_info(rows: List[Dict[str, Any]]) -> Dict[str, Any]:
+    """The sweep's description from its runs (the last written wins: a rerun
+    with more seeds updates it)."""
+    info: Dict[str, Any] = {}
+    for r in rows:
+        info = r['info'].get('sweep') or info
+    return info
+
+
+def metric_keys(rows: List[Dict[str, Any]]) -> List[str]:
+    """The COCO six first, then every other metric seen, sorted."""
+    seen = {k for r in rows for k in r['metrics']}
+    return [k for k in COLUMNS if k in seen] + sorted(seen - set(COLUMNS))
+
+
+def mean_std(values: List[float]):
+    vals = [v for v in values if v is not None and not math.isnan(v)]
+    if not vals:
+        return None, None
+    mean = sum(vals) / len(vals)
+    if len(vals) < 2:
+        return mean, None
+    return mean, math.sqrt(sum((v - mean) ** 2 for v in vals) /
+                           (len(vals) - 1))
+
+
+@dataclass
+class Cell:
+    values: Dict[str, Any]
+    label: Optional[str]
+    runs: List[Dict[str, Any]] = field(default_factory=list)
+    mean: Dict[str, float] = field(default_factory=dict)
+    std: Dict[str, Optional[float]] = field(default_factory=dict)
+
+    @property
+    def n_done(self) -> int:
+        return sum(r['status'] == 'done' for r in self.runs)
+
+
+def cells(rows: List[Dict[str, Any]], axes: List[str]) -> List[Cell]:
+    """Runs grouped by their swept values (or label), aggregated over the
+    seeds that finished; in sweep order."""
+    out: Dict[Any, Cell] = {}
+    for r in rows:
+        if r.get('label'):
+            key = ('label', r['label'])
+            values = {k: v for k, v in r['overrides'].items()
+                      if k != 'randomness.seed'}
+        else:
+            values = {k: r['overrides'].get(k) for k in axes}
+            key = tuple(repr(values[k]) for k in axes)
+        out.setdefault(key, Cell(values, r.get('label'))).runs.append(r)
+    metrics = metric_keys(rows)
+    for c in out.values():
+        done = [r for r in c.runs if r['status'] == 'done']
+        for m in metrics + ['train_seconds', 'wall_seconds']:
+            vals = [r['metrics'].get(m) if m in metrics else r.get(m)
+                    for r in done]
+            mean, std = mean_std([v for v in vals if v is not None])
+            if mean is not None:
+                c.mean[m], c.std[m] = mean, std
+    return list(out.values())
+
+
+def best_per(grid: List[Cell], axes: List[str], best_over: str,
+             metric: str = PRIMARY):
+    """For each combination of the other axes, the cell with the highest
+    mean ``metric`` (first in sweep order on ties)."""
+    others = [a for a in axes if a != best_over]
+    best: Dict[Any, Cell] = {}
+    for c in grid:
+        if metric not in c.mean:
+            continue
+        key = tuple(repr(c.values.get(a)) for a in others)
+        if key not in best or c.mean[metric] > best[key].mean[metric]:
+            best[key] = c
+    return others, list(best.values())
+
+
+# --------------------------------------------------------------------------
+# Files
+# --------------------------------------------------------------------------
+def write_results(sweep_dir: str, rows: List[Dict[str, Any]]) -> List[str]:
+    info = sweep_info(rows)
+    names = info.get('short_names') or {}
+    metrics = metric_keys(rows)
+    flat = []
+    for r in rows:
+        row = dict(run_id=r['run_id'], label=r['label'] or '')
+        for key in info.get('axes') or []:
+            row[names.get(key, key)] = r['overrides'].get(key, '')
+        row.update(seed='' if r['seed'] is None else r['seed'],
+                   status=r['status'], iter=r['iter'],
+                   max_iters=r['max_iters'], train_seconds=r['train_seconds'],
+                   wall_seconds=r['wall_seconds'])
+        row.update({m: r['metrics'].get(m, '') for m in metrics})
+        # One line in the CSV; the whole tail is in results.json.
+        row['error'] = r['error'].splitlines()[-1] if r['error'] else ''
+        flat.append(row)
+    csv_path = osp.join(sweep_dir, 'results.csv')
+    with open(csv_path, 'w', newline='') as f:
+        writer = csv.DictWriter(f, fieldnames=list(flat[0]))
+        writer.writeheader()
+        writer.writerows(flat)
+    json_path = osp.join(sweep_dir, 'results.json')
+    write_json(json_path, dict(sweep=info, runs=[
+        {k: v for k, v in r.items() if k != 'info'} for r in rows]))
+    return [csv_path, json_path]
+
+
+def _ap(c: Cell, m: str) -> str:
+    if m not in c.mean:
+        return '-'
+    std = c.std.get(m)
+    return f'{100 * c.mean[m]:.1f}' + ('' if std is None
+                                        else f' ± {100 * std:.1f}')
+
+
+def _table(header: List[str], rows: List[List[str]]) -> List[str]:
+    return ['| ' + ' | '.join(header) + ' |',
+            '|' + '---|' * len(header)] + \
+        ['| ' + ' | '.join(r) + ' |' for r in rows] + ['']
+
+
+def render_report(rows: List[Dict[str, Any]], figures: List[str],
+                  relative_to: str, level: int = 1) -> str:
+    info = sweep_info(rows)
+    axes, names = info.get('axes') or [], info.get('short_names') or {}
+    name = lambda k: names.get(k, k.split('.')[-1])  # noqa: E731
+    metrics = [m for m in COLUMNS if m in metric_keys(rows)]
+    all_cells = cells(rows, axes)
+    grid = [c for c in all_cells if c.label is None]
+    refs = [c for c in all_cells if c.label is not None]
+    h = '#' * level
+    counts: Dict[str, int] = {}
+    for r in rows:
+        counts[r['status']] = counts.get(r['status'], 0) + 1
+    out = [f'{h} Sweep `{info.get("name")}`', '']
+    if info.get('title'):
+        out += [f'{info["title"]}, reproduced on this config.', '']
+    out += [f'- Config: `{info.get("config")}`',
+            f'- Command: `{info.get("command")}`',
+            f'- Runs: {len(rows)} (' + ', '.join(
+                f'{v} {k}' for k, v in sorted(counts.items())) +
+            f'); seeds: {info.get("seeds")}; max_iters: '
+            f'{info.get("max_iters")}']
+    if info.get('fixed_overrides'):
+        out.append('- Fixed overrides: `' + ' '.join(
+            f'{k}={v}' for k, v in info['fixed_overrides'].items()) + '`')
+    envs = {json.dumps(r['info'].get('environment'), sort_keys=True): r
+            for r in rows if r['info'].get('environment')}
+    for env in envs.values():
+        out.append('- Machine: ' + ', '.join(
+            f'{k} {v}' for k, v in env['info']['environment'].items()))
+    out += ['', 'COCO box AP (%) on the val split at the last validation, '
+            'mean ± sample std over the seeds that finished ("seeds done"). '
+            '"train s": training time without validation '
+            '(MetricsRecorderHook); "run s": wall time of the finishing '
+            'launch. Both are means over seeds.', '']
+    header = [COLUMNS[m] for m in metrics] + ['seeds done', 'train s',
+                                             'run s']
+
+    def cells_of(c):
+        return [_ap(c, m) for m in metrics] + [
+            f'{c.n_done}/{len(c.runs)}'] + [
+            '-' if c.mean.get(k) is None else f'{c.mean[k]:.0f}'
+            for k in ('train_seconds', 'wall_seconds')]
+    best_over = info.get('best_over')
+    if best_over in axes and grid:
+        others, best = best_per(grid, axes, best_over)
+        out += [f'{h}# Best {name(best_over)} per '
+                f'{", ".join(name(a) for a in others)}', '']
+        out += _table([name(a) for a in others] + [f'best {name(best_over)}']
+                      + header,
+                      [[str(c.values.get(a)) for a in others] +
+                       [str(c.values.get(best_over))] + cells_of(c)
+                       for c in best])
+    if refs:
+        out += [f'{h}# Reference runs', '']
+        out += _table(['run', 'overrides'] + header, [
+            [c.label, ', '.join(f'{name(k)}={v}' for k, v in
+                                c.values.items())] + cells_of(c)
+            for c in refs])
+    if grid:
+        out += [f'{h}# All {"cells" if axes else "runs"}', '']
+        out += _table([name(a) for a in axes] + header,
+                      [[str(c.values.get(a)) for a in axes] + cells_of(c)
+                       for c in grid])
+    if not metrics:
+        out += ['No finished runs yet.', '']
+    bad = [r for r in rows if r['status'] != 'done']
+    if bad:
+        out += [f'{h}# Runs not finished', '']
+        for r in bad:
+            last = r['error'].splitlines()[-1] if r['error'] else ''
+            out.append(f'- `{r["run_id"]}`: {r["status"]}' +
+                       (f' (`{last}`)' if last else ''))
+        out.append('')
+    if figures:
+        out += [f'{h}# Plots', '']
+        out += [f'![{osp.splitext(osp.basename(p))[0]}]'
+                f'({osp.relpath(p, relative_to)})' for p in figures] + ['']
+    return '\n'.join(out)
+
+
+# --------------------------------------------------------------------------
+# Plots (matplotlib, headless)
+# --------------------------------------------------------------------------
+def make_plots(rows: List[Dict[str, Any]], out_dir: str,
+               metric: str = PRIMARY) -> List[str]:
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    import numpy as np
+    info = sweep_info(rows)
+    axes, names = info.get('axes') or [], info.get('short_names') or {}
+    grid = [c for c in cells(rows, axes)
+            if c.label is None and metric in c.mean]
+    values = {a: list(dict.fromkeys(repr(c.values.get(a)) for c in grid))
+              for a in axes}
+    varying = [a for a in axes if len(values[a]) > 1]
+    if not grid:
+        return []
+    os.makedirs(out_dir, exist_ok=True)
+
+    def best(want):
+        """The best cell matching ``want`` (best over any further axes)."""
+        cands = [c for c in grid if all(repr(c.values.get(k)) == v
+                                        for k, v in want.items())]
+        return max(cands, key=lambda c: c.mean[metric]) if cands else None
+
+    paths = []
+    if len(varying) >= 2:
+        a, b = varying[:2]
+        heat = np.array([[100 * c.mean[metric] if (c := best(
+            {a: va, b: vb})) else np.nan for vb in values[b]]
+            for va in values[a]])
+        fig, ax = plt.subplots(figsize=(1.2 + 0.9 * len(values[b]),
+                                        1.0 + 0.55 * len(values[a])))
+        im = ax.imshow(heat, cmap='viridis', aspect='auto')
+        ax.set_xticks(range(len(values[b])), values[b])
+        ax.set_yticks(range(len(values[a])), values[a])
+        na, nb = names.get(a, a), names.get(b, b)
+        ax.set_xlabel(nb)
+        ax.set_ylabel(na)
+        mid = np.nanmean(heat)
+        for (i, j), v in np.ndenumerate(heat):
+            if np.isfinite(v):
+                ax.text(j, i, f'{v:.1f}', ha='center', va='center',
+                        fontsize=8, color='black' if v > mid else 'white')
+        fig.colorbar(im, ax=ax, label='AP (%)')
+        ax.set_title(f'AP over {na} x {nb}')
+        fig.tight_layout()
+        paths.append(osp.join(out_dir, f'heatmap_{na}_{nb}.png'))
+        fig.savefig(paths[-1], dpi=120)
+        plt.close(fig)
+    for axis in varying or axes[:1]:
+        others = [a for a in varying if a != axis]
+        series = values[others[0]] if len(others) == 1 else [None]
+        fig, ax = plt.subplots(figsize=(5, 3.5))
+        for sv in series:
+            pts = [(i, c) for i, xv in enumerate(values[axis])
+                   if (c := best({axis: xv, **({others[0]: sv}
+                                               if sv else {})}))]
+            ax.errorbar([i for i, _ in pts],
+                        [100 * c.mean[metric] for _, c in pts],
+                        yerr=[100 * (c.std.get(metric) or 0) for _, c in pts],
+                        marker='o', capsize=3,
+                        label=sv and f'{names.get(others[0])}={sv}')
+        name = names.get(axis, axis)
+        ax.set_xticks(range(len(values[axis])), values[axis])
+        ax.set_xlabel(name)
+        ax.set_ylabel('AP (%)')
+        ax.grid(alpha=0.3)
+        if series != [None]:
+            ax.legend(fontsize=8)
+        ax.set_title(f'AP vs {name} (mean ± std over seeds)')
+        fig.tight_layout()
+        paths.append(osp.join(out_dir, f'ap_vs_{name}.png'))
+        fig.savefig(paths[-1], dpi=120)
+        plt.close(fig)
+    return paths
+
+
+def collect_sweep(sweep_dir: str, doc: Optional[str] = None,
+                  plots: bool = True) -> Dict[str, Any]:
+    """results.csv/.json, plots/ and summary.md of ``sweep_dir``; with
+    ``doc``, also this sweep's section of that page (its figures copied to
+    ``<doc dir>/ablations/<name>/``, since work_dirs/ is not committed).
+    Returns the paths written and the status counts."""
+    rows = collect_rows(sweep_dir)
+    if not rows:
+        raise FileNotFoundError(f'no run dirs (with {RUN_JSON}) under '
+                                f'{sweep_dir}')
+    written = write_results(sweep_dir, rows)
+    figures = make_plots(rows, osp.join(sweep_dir, 'plots')) if plots else []
+    summary = osp.join(sweep_dir, 'summary.md')
+    with open(summary, 'w') as f:
+        f.write(render_report(rows, figures, sweep_dir))
+    written += figures + [summary]
+    if doc:
+        name = sweep_info(rows).get('name') or 'sweep'
+        doc_dir = osp.dirname(osp.abspath(doc))
+        copies = []
+        for fig in figures:
+            os.makedirs(osp.join(doc_dir, 'ablations', name), exist_ok=True)
+            copies.append(osp.join(doc_dir, 'ablations', name,
+                                   osp.basename(fig)))
+            shutil.copyfile(fig, copies[-1])
+        text = DOC_HEADER
+        if osp.isfile(doc):
+            with open(doc) as f:
+                text = f.read()
+        with open(doc, 'w') as f:
+            f.write(replace_section(text, f'sweep:{name}', render_report(
+                rows, copies, doc_dir, level=2)))
+        written += [doc] + copies
+    counts: Dict[str, int] = {}
+    for r in rows:
+        counts[r['status']] = counts.get(r['status'], 0) + 1
+    return dict(written=written, counts=counts)

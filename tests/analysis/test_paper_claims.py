@@ -1,0 +1,123 @@
+"""Paper claims: seeds paired across arms, the Student-t interval of the
+paired difference, the plateau rule, and the record as a fallback, on real
+work-dir files."""
+import json
+
+import pytest
+
+from custom_modules.analysis import paper_claims as pc
+
+
+def write_run(path, curve, metric='coco/bbox_mAP'):
+    """A work dir with val_metrics.jsonl; ``curve`` in AP %."""
+    path.mkdir(parents=True, exist_ok=True)
+    with open(path / 'val_metrics.jsonl', 'w') as f:
+        for it, ap in curve:
+            f.write(json.dumps({'iter': it, metric: ap / 100}) + '\n')
+    return str(path)
+
+
+def claim(tmp_path, paper=(30.0, 33.0), metric='coco/bbox_mAP'):
+    return pc.Claim(
+        key='k', title='B beats A', source='a paper', setting='s',
+        metric=metric,
+        baseline=pc.Arm('A', paper[0], (str(tmp_path / 'a' / 'seed=*'),)),
+        treatment=pc.Arm('B', paper[1], (str(tmp_path / 'b' / 'seed=*'),)),
+        commands=('python tools/train.py X',))
+
+
+def test_t_interval_by_hand():
+    # diffs 2, 3, 4: mean 3, sd 1, t(0.975, 2 df) = 4.302653.
+    mean, (low, high) = pc.t_interval([2.0, 3.0, 4.0])
+    half = 4.302653 / 3 ** 0.5
+    assert mean == pytest.approx(3.0)
+    assert low == pytest.approx(3 - half, abs=1e-5)
+    assert high == pytest.approx(3 + half, abs=1e-5)
+    assert pc.t_interval([5.0]) == (5.0, None)
+
+
+def test_plateau_is_the_last_two_validations_within_one_ap():
+    assert pc.at_plateau([(200, 30.0), (300, 39.0), (400, 39.9)]) is True
+    assert pc.at_plateau([(300, 38.0), (400, 39.5)]) is False
+    assert pc.at_plateau([(400, 39.5)]) is None
+
+
+def test_seed_from_dir_name_or_dumped_config(tmp_path):
+    assert pc.run_seed(str(tmp_path / 'gamma=2_alpha=0.25_seed=4')) == 4
+    own = tmp_path / 'ssd300'
+    own.mkdir()
+    (own / 'ssd300.py').write_text(
+        "model = dict(type='SSD')\nrandomness = dict(seed=7)\n")
+    assert pc.run_seed(str(own)) == 7
+
+
+def test_resumed_run_keeps_the_last_record_of_an_iteration(tmp_path):
+    d = write_run(tmp_path / 'r', [(100, 10.0), (200, 20.0), (200, 21.0)])
+    assert pc.read_curve(d, 'coco/bbox_mAP') == [(100, 10.0), (200, 21.0)]
+
+
+def test_reproduced_when_the_paired_interval_excludes_zero(tmp_path):
+    for s, (a, b) in enumerate([(30.0, 32.0), (35.0, 38.0), (32.0, 36.0)]):
+        write_run(tmp_path / 'a' / f'seed={s}', [(300, a - 0.5), (400, a)])
+        write_run(tmp_path / 'b' / f'seed={s}', [(300, b + 0.5), (400, b)])
+    v = pc.judge(claim(tmp_path))
+    assert [s for s, _, _ in v.pairs] == [0, 1, 2]
+    assert v.diff_mean == pytest.approx(3.0)
+    assert v.verdict == 'reproduced'
+    # The same runs against a paper that says B is worse.
+    assert pc.judge(claim(tmp_path, paper=(33.0, 30.0))).verdict == \
+        'not reproduced'
+    page = pc.render_markdown([v], {'cpu': 'x'}, 'cmd')
+    assert '| B beats A | bbox_mAP | 30.0 → 33.0 (+3.0) |' in page
+    assert '+3.0 [+0.5, +5.5]' in page
+    assert '**reproduced**' in page
+
+
+def test_inconclusive_reasons(tmp_path):
+    for s, (a, b) in enumerate([(30.0, 32.0), (35.0, 38.0)]):
+        write_run(tmp_path / 'a' / f'seed={s}', [(300, a), (400, a)])
+        write_run(tmp_path / 'b' / f'seed={s}', [(300, b), (400, b)])
+    v = pc.judge(claim(tmp_path))
+    assert v.verdict == 'inconclusive' and '2 paired seed(s)' in v.reason
+    # A third seed whose treatment run is still climbing.
+    write_run(tmp_path / 'a' / 'seed=2', [(300, 32.0), (400, 32.0)])
+    write_run(tmp_path / 'b' / 'seed=2', [(300, 30.0), (400, 36.0)])
+    v = pc.judge(claim(tmp_path))
+    assert v.verdict == 'inconclusive' and 'still learning' in v.reason
+    # At plateau, but the differences straddle zero.
+    write_run(tmp_path / 'b' / 'seed=2', [(300, 25.5), (400, 26.0)])
+    v = pc.judge(claim(tmp_path))
+    assert v.verdict == 'inconclusive' and 'contains 0' in v.reason
+
+
+def test_record_fills_the_seeds_not_trained_here(tmp_path):
+    arm = pc.Arm('SSD300', 25.1, (str(tmp_path / 'ssd300'),
+                                  str(tmp_path / 'ssd300' / 'seed=*')),
+                 zoo='ssd300')
+    record = {'rows': {'ssd300': {'curve': [
+        {'iter': 300, 'coco/bbox_mAP': 0.345},
+        {'iter': 400, 'coco/bbox_mAP': 0.351}]}},
+        'seeds': {'ssd300': {'seeds': [0, 1, 2], 'ap': [0.351, 0.415, 0.389]}}}
+    write_run(tmp_path / 'ssd300' / 'seed=1', [(300, 44.0), (400, 44.5)])
+    runs = pc.arm_runs(arm, 'coco/bbox_mAP', record)
+    assert [(r.seed, r.source == 'record') for r in runs] == \
+        [(0, True), (1, False), (2, True)]
+    assert [round(r.value, 1) for r in runs] == [35.1, 44.5, 38.9]
+    # The row's own seed has its curve; the others only an AP.
+    assert [r.plateau for r in runs] == [True, True, None]
+
+
+def test_tool_writes_the_page_and_rejects_an_unknown_claim(tmp_path, capsys):
+    import runpy
+    main = runpy.run_path('tools/analysis/paper_claims.py')['main']
+    out = tmp_path / 'claims.md'
+    main(['--out', str(out), '--record', ''])
+    page = out.read_text()
+    assert page.startswith('# Paper claims')
+    for c in pc.CLAIMS:
+        assert f'## {c.title}' in page
+    with pytest.raises(SystemExit):
+        main(['--claims', 'nope', '--out', str(out)])
+    assert capsys.readouterr().err.strip().splitlines() == [
+        'error: unknown claim nope; choose from focal_vs_ce, '
+        'refinedet_vs_ssd, cascade_vs_faster_ap75']

@@ -86,8 +86,8 @@ def main(argv=None):
                     print(f'[benchmark] {job.label}: trained, skipped')
                 else:
                     todo.append(job)
-        for label, rc in bench.train_configs(todo, args.jobs).items():
-            print(f'[benchmark] {label}: exit {rc}', flush=True)
+        for label, status in bench.train_jobs(todo, args.jobs).items():
+            print(f'[benchmark] {label}: {status}', flush=True)
     if not args.table_only:
         for c in configs:
             ckpt = bench.last_checkpoint(work[c])

@@ -200,7 +200,7 @@ def cascade_outputs(model, batch) -> List[Dict[str, torch.Tensor]]:
         outs = head(model.extract_feat(data['inputs']))
         sizes = [level.shape[-2:] for level in outs[0]]
         anchors = head.anchors(sizes, outs[0][0].device)
-        arm_obj, arm_off, odm_scores, odm_off = head._flatten_outputs(*outs)
+        arm_obj, arm_off, odm_scores, odm_off = head.flatten_outputs(*outs)
         # Background is the ODM's last score, as in predict_by_feat.
         class_probability = odm_scores.softmax(dim=-1)[..., :-1]
         refined = head.refine_anchors(anchors, arm_off)

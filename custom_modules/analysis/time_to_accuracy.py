@@ -84,8 +84,14 @@ def describe_path(path: Optional[dict]) -> str:
              f"{'' if path.get('threads') == 1 else 's'}"]
     if path.get('channels_last'):
         parts.append('NHWC')
-    parts.append('native bf16' if path.get('native_bf16')
-                 else 'no native bf16')
+    if not path.get('native_bf16'):
+        parts.append('no native bf16')
+    elif path.get('precision') == 'fp32':
+        # The fp32 path measured on a bf16 CPU (bf16 switched off, usually
+        # with the ISA capped to AVX2): say so, it is not the CPU's default.
+        parts.append('bf16 off on a bf16 CPU')
+    else:
+        parts.append('native bf16')
     return ', '.join(parts)
 
 
@@ -100,6 +106,23 @@ def summarize(run: dict, target: float) -> dict:
                 s_per_iter=last['train_seconds'] / max(last['iter'], 1))
 
 
+def summary_table(runs: List[dict], target: float) -> List[str]:
+    """One row per run: its compute path, when it first validated at the
+    target, and where it ended. The page and the README's section both
+    show this table."""
+    lines = [f'| run | compute path | first validation >= {100 * target:.0f}'
+             ' AP (iter, train min) | final AP | final iter | train min | '
+             's/iter |', '|---|---|---|---|---|---|---|']
+    for run in runs:
+        s = summarize(run, target)
+        hit = ('not reached' if s['hit_iter'] is None else
+               f"iter {s['hit_iter']}, {s['hit_minutes']:.1f} min")
+        lines.append(f"| {s['label']} | {s['path']} | {hit} | "
+                     f"{100 * s['final_ap']:.1f} | {s['final_iter']} | "
+                     f"{s['final_minutes']:.1f} | {s['s_per_iter']:.2f} |")
+    return lines
+
+
 def render_markdown(runs: List[dict], target: float, command: str,
                     machine_rows: List[str],
                     plot: Optional[str] = None) -> str:
@@ -110,16 +133,7 @@ def render_markdown(runs: List[dict], target: float, command: str,
              'iteration at or above the target, so the true crossing is no '
              'later than that.', '']
     lines += machine_rows + ['']
-    lines += [f'| run | compute path | first validation >= {100 * target:.0f}'
-              ' AP (iter, train min) | final AP | final iter | train min | '
-              's/iter |', '|---|---|---|---|---|---|---|']
-    for run in runs:
-        s = summarize(run, target)
-        hit = ('not reached' if s['hit_iter'] is None else
-               f"iter {s['hit_iter']}, {s['hit_minutes']:.1f} min")
-        lines.append(f"| {s['label']} | {s['path']} | {hit} | "
-                     f"{100 * s['final_ap']:.1f} | {s['final_iter']} | "
-                     f"{s['final_minutes']:.1f} | {s['s_per_iter']:.2f} |")
+    lines += summary_table(runs, target)
     lines += ['', 'AP (%) at each validation, with training minutes:', '']
     for run in runs:
         pts = ', '.join(f"{r['iter']}: {100 * r[METRIC]:.1f} "

@@ -114,6 +114,19 @@ def time_train_interleaved(config: str, variants: Dict[str, dict],
     return rows
 
 
+def _isa_line() -> str:
+    """ATen's CPU capability and oneDNN's cap: ``ATEN_CPU_CAPABILITY=avx2
+    ONEDNN_MAX_CPU_ISA=AVX2`` make a CPU with AVX512 time the AVX2 path, and
+    a page must say which one it timed."""
+    import os
+    import torch
+    from custom_modules.engine.bf16_autocast_optim_wrapper import native_bf16
+    return (f'ATen {torch.backends.cpu.get_cpu_capability()}, oneDNN '
+            f"{os.environ.get('ONEDNN_MAX_CPU_ISA', 'max')}, "
+            f'{torch.get_num_threads()} threads, native bf16 '
+            f"{'yes' if native_bf16('cpu') else 'no'}")
+
+
 def render_markdown(config: str, rows: List[dict], env: Dict[str, str],
                     command: str) -> str:
     base = rows[0]['s_median']
@@ -124,6 +137,8 @@ def render_markdown(config: str, rows: List[dict], env: Dict[str, str],
              'in one process; data loading excluded. Config: '
              f'`{config}`.', '',
              *machine_table(env), '',
+             f'Instruction sets this process computed with: {_isa_line()}.',
+             '',
              '| variant | overrides | batch | iters timed | median s/iter '
              f"| mean s/iter | speed-up over {rows[0]['name']} "
              '| loss at first / last iter |',

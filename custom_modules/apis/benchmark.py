@@ -1,9 +1,11 @@
 """The zoo benchmark: train every embedded config for its full schedule,
 time its inference, and write the leaderboard to docs/benchmarks.md.
 
-Training runs one config at a time in a subprocess of tools/train.py with
-``--resume``, so the benchmark is resumable at two levels: finished configs
-are skipped, and an interrupted one continues from its last checkpoint.
+Training goes through the sweep's runner (custom_modules/sweep/launch.py):
+each config and seed is a run dir with its config.py, trained by
+tools/train.py with ``--resume``, so the benchmark is resumable at two
+levels: finished runs (DONE) are skipped, and an interrupted one continues
+from its last checkpoint.
 Inference is timed afterwards for all configs in one process, on the same
 images at batch size 1, so the ms/img column compares like with like.
 """
@@ -13,8 +15,6 @@ import json
 import os
 import os.path as osp
 import statistics
-import subprocess
-import sys
 import time
 from typing import Dict, List, NamedTuple, Optional
 
@@ -84,11 +84,6 @@ class TrainJob(NamedTuple):
         return self.config if self.seed is None \
             else f'{self.config} seed={self.seed}'
 
-    @property
-    def extra_args(self) -> List[str]:
-        return [] if self.seed is None \
-            else ['--cfg-options', f'randomness.seed={self.seed}']
-
 
 def config_seed(config: str) -> Optional[int]:
     """The seed a config trains with when nothing overrides it."""
@@ -106,44 +101,27 @@ def seed_job(config: str, work_dir: str, seed: Optional[int],
     return TrainJob(config, osp.join(work_dir, f'seed={seed}'), seed)
 
 
-def train_config(config: str, work_dir: str, extra_args=(),
-                 env: Optional[Dict[str, str]] = None) -> int:
-    cmd = [sys.executable, osp.join(REPO, 'tools', 'train.py'), config,
-           '--work-dir', work_dir, '--resume', *extra_args]
-    os.makedirs(work_dir, exist_ok=True)
-    with open(osp.join(work_dir, 'benchmark_train.log'), 'a') as log:
-        return subprocess.call(cmd, cwd=REPO, stdout=log, stderr=log,
-                               env=env)
-
-
-def train_configs(jobs: List[TrainJob], parallel: int = 1,
-                  report=print) -> Dict[str, int]:
-    """Train each job, ``parallel`` at a time, and return each exit status
-    by the job's label. With several at a time on a CPU, each run gets its
-    share of the cores as torch threads (the sweep's rule: on a small
-    machine, two one-thread runs side by side train more per minute than
-    one two-thread run); on GPUs each run sees one device."""
-    from concurrent.futures import ThreadPoolExecutor
-    from custom_modules.sweep.launch import plan_resources, run_env
-    if parallel <= 1:
-        return {j.label: train_config(j.config, j.work_dir, j.extra_args)
-                for j in jobs}
-    res = plan_resources(workers=parallel, gpus_per_run=1)
-    slots = list(range(res.workers))
-
-    def one(job):
-        slot = slots.pop()
-        try:
-            report(f'[benchmark] {job.label}: training in {job.work_dir} '
-                   f'({res.describe()})')
-            return job.label, train_config(
-                job.config, job.work_dir, job.extra_args,
-                env=run_env(res.threads_per_run, res.devices[slot]))
-        finally:
-            slots.append(slot)
-
-    with ThreadPoolExecutor(res.workers) as pool:
-        return dict(pool.map(one, jobs))
+def train_jobs(jobs: List[TrainJob], parallel: int = 1,
+               progress: bool = True) -> Dict[str, str]:
+    """Train the jobs as the runs of a sweep: each job's config (with its
+    seed) is dumped into its work dir and trained by the sweep's runner,
+    ``parallel`` at a time with the cores split between them, resumed from
+    its last checkpoint and skipped once DONE. Returns each job's status
+    ('done' or 'failed') by its label."""
+    from custom_modules.sweep import launch
+    from .config import load_config
+    for job in jobs:
+        cfg = load_config(job.config, None if job.seed is None
+                          else {'randomness.seed': job.seed})
+        cfg.pop('work_dir', None)
+        os.makedirs(job.work_dir, exist_ok=True)
+        with open(osp.join(job.work_dir, launch.CONFIG), 'w') as f:
+            f.write(cfg.pretty_text)
+    result = launch.run_sweep([j.work_dir for j in jobs],
+                              launch.plan_resources(workers=parallel),
+                              progress=progress)
+    ok = set(result['done'] + result['skipped'])
+    return {j.label: 'done' if j.work_dir in ok else 'failed' for j in jobs}
 
 
 def last_checkpoint(work_dir: str) -> Optional[str]:

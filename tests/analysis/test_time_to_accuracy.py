@@ -38,6 +38,10 @@ def test_first_validation_at_target_and_its_minutes(tmp_path):
     assert s['path'] == ('fp32, ATen AVX2, oneDNN AVX2, 2 threads, NHWC, '
                          'no native bf16')
     assert tta.summarize(run, 0.53)['hit_iter'] is None
+    capped = dict(FP32_AVX2, native_bf16=True)
+    assert tta.describe_path(capped).endswith('bf16 off on a bf16 CPU')
+    assert tta.describe_path(dict(capped, precision='bf16')).endswith(
+        ', native bf16')
 
 
 def test_resumed_run_keeps_the_later_record_of_an_iteration(tmp_path):

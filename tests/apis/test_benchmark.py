@@ -143,40 +143,37 @@ def test_speed_table_shows_the_paired_ratio_and_threads():
     assert 'torch threads: 1.' in md
 
 
-def test_parallel_training_splits_the_cores(monkeypatch):
-    """--jobs 2: both configs train at the same time, each with half of the
-    cores as torch threads; --jobs 1 trains them one after the other with
-    the environment untouched."""
-    import threading
-    import time
+def test_zoo_trains_its_jobs_as_sweep_runs(monkeypatch, tmp_path):
+    """Each job's config, with its seed, is dumped into its work dir and
+    the sweep's runner trains them, the cores split between parallel
+    jobs; a job's status is what the runner says of its run dir."""
+    from mmengine.config import Config
     from custom_modules.reporting import cpu_count
-    running, overlap, seen = set(), [], {}
-    lock = threading.Lock()
+    from custom_modules.sweep import launch
+    calls = []
 
-    def fake_train(config, work_dir, extra_args=(), env=None):
-        with lock:
-            running.add(config)
-            overlap.append(len(running))
-            seen[config] = (work_dir, env and env['OMP_NUM_THREADS'])
-        time.sleep(0.3)
-        with lock:
-            running.discard(config)
-        return 0 if config == 'a.py' else 1
+    def fake_run_sweep(run_dirs, resources, progress=True):
+        calls.append((run_dirs, resources))
+        return dict(done=[run_dirs[0]], failed=run_dirs[1:], skipped=[])
 
-    monkeypatch.setattr(bench, 'train_config', fake_train)
-    jobs = [bench.TrainJob('a.py', 'w/a'), bench.TrainJob('b.py', 'w/b')]
-    assert bench.train_configs(jobs, parallel=2,
-                               report=lambda m: None) == {'a.py': 0,
-                                                          'b.py': 1}
-    assert max(overlap) == 2
-    threads = str(max(1, cpu_count() // 2))
-    assert seen == {'a.py': ('w/a', threads), 'b.py': ('w/b', threads)}
-
-    overlap.clear()
-    seen.clear()
-    assert bench.train_configs(jobs, parallel=1) == {'a.py': 0, 'b.py': 1}
-    assert max(overlap) == 1
-    assert seen == {'a.py': ('w/a', None), 'b.py': ('w/b', None)}
+    monkeypatch.setattr(launch, 'run_sweep', fake_run_sweep)
+    jobs = [bench.seed_job('configs/ssd300.py', str(tmp_path / 'ssd300'),
+                           s, 0) for s in (0, 2)]
+    out = bench.train_jobs(jobs, parallel=2, progress=False)
+    assert out == {'configs/ssd300.py': 'done',
+                   'configs/ssd300.py seed=2': 'failed'}
+    (dirs, res), = calls
+    assert dirs == [str(tmp_path / 'ssd300'),
+                    str(tmp_path / 'ssd300' / 'seed=2')]
+    assert res.workers == 2 and res.threads_per_run == max(1,
+                                                            cpu_count() // 2)
+    own = Config.fromfile(str(tmp_path / 'ssd300' / 'config.py'))
+    other = Config.fromfile(str(tmp_path / 'ssd300' / 'seed=2' / 'config.py'))
+    assert (own.randomness.seed, other.randomness.seed) == (0, 2)
+    assert own.model.bbox_head.type == 'PredictableSSDHead'
+    bench.train_jobs(jobs[:1], parallel=1, progress=False)
+    assert calls[-1][1].workers == 1 and \
+        calls[-1][1].threads_per_run == cpu_count()
 
 
 def test_timing_with_fuse_conv_bn_runs_a_model_without_batch_norms(
@@ -350,26 +347,16 @@ def test_benchmark_checkpoint_is_the_runs_last_checkpoint(tmp_path):
                                       str(tmp_path)) is None
 
 
-def test_seed_jobs_keep_the_configs_own_seed_in_its_work_dir(monkeypatch):
+def test_seed_jobs_keep_the_configs_own_seed_in_its_work_dir():
     own = bench.config_seed('configs/ssd300.py')
     assert own == 0
     job = bench.seed_job('configs/ssd300.py', 'w/ssd300', own, own)
     assert job == bench.TrainJob('configs/ssd300.py', 'w/ssd300')
-    assert job.extra_args == [] and job.label == 'configs/ssd300.py'
+    assert job.label == 'configs/ssd300.py'
     assert bench.seed_job('configs/ssd300.py', 'w/ssd300', None, own) == job
     job = bench.seed_job('configs/ssd300.py', 'w/ssd300', 2, own)
     assert job.work_dir == bench.osp.join('w/ssd300', 'seed=2')
-    assert job.extra_args == ['--cfg-options', 'randomness.seed=2']
-    assert job.label == 'configs/ssd300.py seed=2'
-    # Two seeds of one config are two jobs with two exit statuses.
-    calls = []
-    monkeypatch.setattr(bench, 'train_config', lambda c, w, a=(), env=None:
-                        calls.append((c, w, list(a))) or len(calls) - 1)
-    out = bench.train_configs([bench.seed_job('configs/ssd300.py', 'w', s, 0)
-                               for s in (0, 1)])
-    assert out == {'configs/ssd300.py': 0, 'configs/ssd300.py seed=1': 1}
-    assert calls[1] == ('configs/ssd300.py', bench.osp.join('w', 'seed=1'),
-                        ['--cfg-options', 'randomness.seed=1'])
+    assert job.seed == 2 and job.label == 'configs/ssd300.py seed=2'
 
 
 def test_seed_statistics_count_only_finished_seeds(tmp_path):

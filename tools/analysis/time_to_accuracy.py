@@ -31,6 +31,9 @@ def main(argv=None):
     p.add_argument('--budget', type=float, default=20.0,
                    help='minutes marked on the plot (default 20)')
     p.add_argument('--out', default='work_dirs/analysis/time_to_accuracy.md')
+    p.add_argument('--readme', metavar='MD',
+                   help='also write the summary table into the '
+                   '<!-- time_to_accuracy:begin/end --> section of MD')
     args = p.parse_args(argv)
     if not args.runs and not args.record:
         raise UserError('give at least one WORK_DIR or --record CONFIG_NAME')
@@ -57,12 +60,23 @@ def main(argv=None):
     cmd = ' '.join(['python tools/analysis/time_to_accuracy.py',
                     *map(shlex.quote, args.runs),
                     *[f'--record {shlex.quote(r)}' for r in args.record],
-                    f'--target {args.target:g}', f'--out {args.out}'])
+                    f'--target {args.target:g}', f'--out {args.out}',
+                    *([f'--readme {args.readme}'] if args.readme else [])])
     with open(args.out, 'w') as f:
         f.write(tta.render_markdown(runs, target, cmd,
                                     machine_table(environment()),
                                     plot=osp.relpath(png, osp.dirname(
                                         args.out) or '.')))
+    if args.readme:
+        from custom_modules.reporting import replace_section
+        with open(args.readme) as f:
+            text = f.read()
+        body = '\n'.join(tta.summary_table(runs, target) + [
+            '', f'Written by `tools/analysis/time_to_accuracy.py` with '
+            f'[{args.out}]({osp.relpath(args.out, osp.dirname(args.readme) or ".")}), '
+            'which has the machine, the curves and the command.'])
+        with open(args.readme, 'w') as f:
+            f.write(replace_section(text, 'time_to_accuracy', body))
     for run in runs:
         s = tta.summarize(run, target)
         hit = ('not reached' if s['hit_iter'] is None

@@ -241,7 +241,7 @@ class RefineDetHead(BaseDenseHead):
             for level_map in level_maps
         ], dim=1)
 
-    def _flatten_outputs(self, arm_objectness, arm_offsets, odm_scores,
+    def flatten_outputs(self, arm_objectness, arm_offsets, odm_scores,
                          odm_offsets):
         return (self.flatten_levels(arm_objectness, self.arm.num_scores),
                 self.flatten_levels(arm_offsets, 4),
@@ -274,7 +274,7 @@ class RefineDetHead(BaseDenseHead):
         featmap_sizes = [level.shape[-2:] for level in arm_objectness]
         anchors = self.anchors(featmap_sizes, arm_objectness[0].device)
         arm_objectness, arm_offsets, odm_scores, odm_offsets = \
-            self._flatten_outputs(arm_objectness, arm_offsets, odm_scores,
+            self.flatten_outputs(arm_objectness, arm_offsets, odm_scores,
                                   odm_offsets)
 
         # Step 1, ARM: every ground-truth box is simply "an object".
@@ -330,7 +330,7 @@ class RefineDetHead(BaseDenseHead):
         featmap_sizes = [level.shape[-2:] for level in arm_objectness]
         anchors = self.anchors(featmap_sizes, arm_objectness[0].device)
         arm_objectness, arm_offsets, odm_scores, odm_offsets = \
-            self._flatten_outputs(arm_objectness, arm_offsets, odm_scores,
+            self.flatten_outputs(arm_objectness, arm_offsets, odm_scores,
                                   odm_offsets)
         refined_anchors = self.refine_anchors(anchors, arm_offsets)
         background_probability = self.arm_background_probability(

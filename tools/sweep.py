@@ -161,7 +161,8 @@ def main(argv=None):
         plan.write()
     except ValueError as err:
         raise UserError(str(err)) from None
-    launch.prepare_datasets(plan)
+    launch.prepare_datasets([os.path.join(d, launch.CONFIG)
+                             for d in run_dirs])
     if args.launcher == 'slurm':
         opts = launch.SlurmOptions(
             gpus_per_run=args.gpus_per_run, cpus_per_task=args.cpus_per_task,

@@ -117,6 +117,8 @@ def train_jobs(jobs: List[TrainJob], parallel: int = 1,
         os.makedirs(job.work_dir, exist_ok=True)
         with open(osp.join(job.work_dir, launch.CONFIG), 'w') as f:
             f.write(cfg.pretty_text)
+    launch.prepare_datasets([osp.join(j.work_dir, launch.CONFIG)
+                             for j in jobs])
     result = launch.run_sweep([j.work_dir for j in jobs],
                               launch.plan_resources(workers=parallel),
                               progress=progress)

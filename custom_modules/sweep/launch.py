@@ -212,15 +212,16 @@ def build_plan(config: str, spec: SweepSpec, name: Optional[str] = None,
         train_args=list(train_args or []))
 
 
-def prepare_datasets(plan: SweepPlan) -> None:
+def prepare_datasets(configs: List[str]) -> None:
     """Generate the embedded dataset once, before parallel runs start, or
-    every run would find it missing and write the same files at once."""
+    every run would find it missing and write the same files at once.
+    ``configs``: the config files the runs will train."""
     import inspect
     from mmengine.config import Config
     from custom_modules.apis.config import import_plugins
     seen = set()
-    for run in plan.runs:
-        cfg = Config.fromfile(osp.join(plan.run_dir(run), CONFIG))
+    for path in configs:
+        cfg = Config.fromfile(path)
         import_plugins(cfg)
         from mmdet.registry import DATASETS
         for loader in ('train_dataloader', 'val_dataloader'):
@@ -272,7 +273,10 @@ def plan_resources(workers: Optional[int] = None, gpus_per_run: int = 1,
                          [list(range(i * per, (i + 1) * per))
                           for i in range(n)], per)
     if not workers:
-        memory = os.sysconf('SC_PHYS_PAGES') * os.sysconf('SC_PAGE_SIZE')
+        try:
+            memory = os.sysconf('SC_PHYS_PAGES') * os.sysconf('SC_PAGE_SIZE')
+        except (ValueError, OSError, AttributeError):  # not on Linux
+            memory = float('inf')
         workers = max(1, min(cpus // (threads or 1),
                              int(memory / 2**30 // MEMORY_PER_CPU_RUN_GIB)))
     return Resources(workers, threads or max(1, cpus // workers),

@@ -306,6 +306,9 @@ def make_plots(rows: List[Dict[str, Any]], out_dir: str,
                                         for k, v in want.items())]
         return max(cands, key=lambda c: c.mean[metric]) if cands else None
 
+    def ticks(axis):
+        return [v.strip('\'"') for v in values[axis]]  # repr -> as typed
+
     paths = []
     if len(varying) >= 2:
         a, b = varying[:2]
@@ -315,8 +318,8 @@ def make_plots(rows: List[Dict[str, Any]], out_dir: str,
         fig, ax = plt.subplots(figsize=(1.2 + 0.9 * len(values[b]),
                                         1.0 + 0.55 * len(values[a])))
         im = ax.imshow(heat, cmap='viridis', aspect='auto')
-        ax.set_xticks(range(len(values[b])), values[b])
-        ax.set_yticks(range(len(values[a])), values[a])
+        ax.set_xticks(range(len(values[b])), ticks(b))
+        ax.set_yticks(range(len(values[a])), ticks(a))
         na, nb = names.get(a, a), names.get(b, b)
         ax.set_xlabel(nb)
         ax.set_ylabel(na)
@@ -345,13 +348,13 @@ def make_plots(rows: List[Dict[str, Any]], out_dir: str,
                         marker='o', capsize=3,
                         label=sv and f'{names.get(others[0])}={sv}')
         name = names.get(axis, axis)
-        ax.set_xticks(range(len(values[axis])), values[axis])
+        ax.set_xticks(range(len(values[axis])), ticks(axis))
         ax.set_xlabel(name)
         ax.set_ylabel('AP (%)')
         ax.grid(alpha=0.3)
         if series != [None]:
             ax.legend(fontsize=8)
-        ax.set_title(f'AP vs {name} (mean ± std over seeds)')
+        ax.set_title(f'AP vs {name} (mean ± std over seeds)', fontsize=9)
         fig.tight_layout()
         paths.append(osp.join(out_dir, f'ap_vs_{name}.png'))
         fig.savefig(paths[-1], dpi=120)

@@ -157,9 +157,14 @@ def test_zoo_trains_its_jobs_as_sweep_runs(monkeypatch, tmp_path):
         return dict(done=[run_dirs[0]], failed=run_dirs[1:], skipped=[])
 
     monkeypatch.setattr(launch, 'run_sweep', fake_run_sweep)
+    prepared = []
+    monkeypatch.setattr(launch, 'prepare_datasets', prepared.extend)
     jobs = [bench.seed_job('configs/ssd300.py', str(tmp_path / 'ssd300'),
                            s, 0) for s in (0, 2)]
     out = bench.train_jobs(jobs, parallel=2, progress=False)
+    # The embedded data is generated once, before the parallel runs.
+    assert prepared == [str(tmp_path / 'ssd300' / 'config.py'),
+                        str(tmp_path / 'ssd300' / 'seed=2' / 'config.py')]
     assert out == {'configs/ssd300.py': 'done',
                    'configs/ssd300.py seed=2': 'failed'}
     (dirs, res), = calls

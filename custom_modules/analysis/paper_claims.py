@@ -154,23 +154,10 @@ class Verdict:
 
 def read_curve(run_dir: str, metric: str) -> List[Tuple[int, float]]:
     """(iteration, metric in %) at every validation of a run dir."""
-    out = []
-    path = osp.join(run_dir, 'val_metrics.jsonl')
-    if not osp.isfile(path):
-        return out
-    with open(path) as f:
-        for line in f:
-            line = line.strip()
-            if not line:
-                continue
-            try:
-                rec = json.loads(line)
-            except ValueError:
-                continue  # a line cut by a kill
-            if metric in rec and rec[metric] >= 0:
-                out.append((int(rec['iter']), 100.0 * rec[metric]))
-    # A resumed run may validate the same iteration twice: keep the last.
-    return sorted(dict(out).items())
+    from .time_to_accuracy import read_val_records
+    return [(int(r['iter']), 100.0 * r[metric])
+            for r in read_val_records(run_dir)
+            if metric in r and r[metric] >= 0]
 
 
 def at_plateau(curve: Sequence[Tuple[int, float]],

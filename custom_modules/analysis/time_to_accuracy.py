@@ -24,24 +24,33 @@ from typing import List, Optional
 METRIC = 'coco/bbox_mAP'
 
 
-def read_run(work_dir: str, label: Optional[str] = None) -> dict:
-    """One run's AP curve and compute path. ``ValueError`` (one line) when
-    the work dir has no validation record."""
-    curve_file = osp.join(work_dir, 'val_metrics.jsonl')
-    if not osp.isfile(curve_file):
-        raise ValueError(f'{work_dir} has no val_metrics.jsonl: train it with '
-                         'a config that has MetricsRecorderHook (every DetLab '
-                         'config does) and at least one validation')
+def read_val_records(work_dir: str) -> List[dict]:
+    """Every validation of a run (MetricsRecorderHook's val_metrics.jsonl),
+    one per iteration, in order; [] when there is none."""
     records = {}
-    with open(curve_file) as f:
-        for line in f:
-            line = line.strip()
-            if line:
-                rec = json.loads(line)
+    try:
+        with open(osp.join(work_dir, 'val_metrics.jsonl')) as f:
+            for line in f:
+                try:
+                    rec = json.loads(line)
+                except ValueError:
+                    continue  # blank, or a line cut by a kill
                 # A resumed run may validate an iteration twice; keep the
                 # later record, which continues the original clock.
                 records[rec['iter']] = rec
-    curve = [records[i] for i in sorted(records) if METRIC in records[i]]
+    except OSError:
+        return []
+    return [records[i] for i in sorted(records)]
+
+
+def read_run(work_dir: str, label: Optional[str] = None) -> dict:
+    """One run's AP curve and compute path. ``ValueError`` (one line) when
+    the work dir has no validation record."""
+    if not osp.isfile(osp.join(work_dir, 'val_metrics.jsonl')):
+        raise ValueError(f'{work_dir} has no val_metrics.jsonl: train it with '
+                         'a config that has MetricsRecorderHook (every DetLab '
+                         'config does) and at least one validation')
+    curve = [r for r in read_val_records(work_dir) if METRIC in r]
     if not curve:
         raise ValueError(f'{work_dir}/val_metrics.jsonl holds no {METRIC}')
     path_file = osp.join(work_dir, 'compute_path.json')

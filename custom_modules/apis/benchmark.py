@@ -113,10 +113,9 @@ def train_jobs(jobs: List[TrainJob], parallel: int = 1,
     for job in jobs:
         cfg = load_config(job.config, None if job.seed is None
                           else {'randomness.seed': job.seed})
-        cfg.pop('work_dir', None)
         os.makedirs(job.work_dir, exist_ok=True)
         with open(osp.join(job.work_dir, launch.CONFIG), 'w') as f:
-            f.write(cfg.pretty_text)
+            f.write(launch.config_text(cfg))
     launch.prepare_datasets([osp.join(j.work_dir, launch.CONFIG)
                              for j in jobs])
     result = launch.run_sweep([j.work_dir for j in jobs],

@@ -44,6 +44,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
+from custom_modules.apis.train import DONE, finished
 from custom_modules.reporting import cpu_count, environment
 from .schedule import shorten_schedule
 from .spec import SweepSpec, expand_runs
@@ -53,7 +54,7 @@ TRAIN = osp.join(REPO, 'tools', 'train.py')
 SWEEP_TOOL = osp.join(REPO, 'tools', 'sweep.py')
 DEFAULT_ROOT = osp.join('work_dirs', 'sweeps')
 CONFIG, RUN_JSON, SWEEP_JSON = 'config.py', 'run.json', 'sweep.json'
-DONE, ERROR, STDOUT, STDERR = 'DONE', 'error.txt', 'stdout.log', 'stderr.log'
+ERROR, STDOUT, STDERR = 'error.txt', 'stdout.log', 'stderr.log'
 MEMORY_PER_CPU_RUN_GIB = 2.0   # a CPU config's training process peaks at 1-2
 
 
@@ -75,7 +76,7 @@ def write_json(path: str, data: Any) -> None:
 
 def run_status(run_dir: str) -> str:
     """``done``, ``failed`` or ``pending`` (see the module docstring)."""
-    if osp.isfile(osp.join(run_dir, DONE)):
+    if finished(run_dir):
         return 'done'
     return 'failed' if osp.isfile(osp.join(run_dir, ERROR)) else 'pending'
 
@@ -155,6 +156,13 @@ def _identity(info: Dict[str, Any]):
                       sort_keys=True, default=str)
 
 
+def config_text(cfg) -> str:
+    """A run's config as the file tools/train.py trains it from; the work
+    dir is the run dir, given on the command line."""
+    cfg.pop('work_dir', None)
+    return cfg.pretty_text
+
+
 def _apply(cfg, overrides: Dict[str, Any]) -> None:
     """Overrides as a config file would write them: a dict value replaces
     the config's dict (swapping loss_cls=dict(type='CrossEntropyLoss')
@@ -202,8 +210,7 @@ def build_plan(config: str, spec: SweepSpec, name: Optional[str] = None,
         preflight.check_cfg_option_keys(base, run.overrides)
         cfg = base.copy()
         _apply(cfg, run.overrides)
-        cfg.pop('work_dir', None)
-        texts[run.run_id] = cfg.pretty_text
+        texts[run.run_id] = config_text(cfg)
     return SweepPlan(
         name=name, sweep_dir=osp.join(root, name), config=config, spec=spec,
         runs=runs, configs=texts, fixed=fixed,
@@ -351,7 +358,7 @@ class Launch:
             f.close()
         if self.stopped:
             return 'pending'
-        if rc == 0 and osp.isfile(osp.join(self.run_dir, DONE)):
+        if rc == 0 and finished(self.run_dir):
             # An earlier failure is history now (its tail is in stderr.log).
             if osp.isfile(osp.join(self.run_dir, ERROR)):
                 os.remove(osp.join(self.run_dir, ERROR))
@@ -530,7 +537,7 @@ def write_array_script(sweep_dir: str, name: str, run_dirs: List[str],
     lines += ['set -euo pipefail', f'cd {q(os.getcwd())}', 'RUN_DIRS=(']
     lines += [f'  {q(d)}' for d in run_dirs]
     lines += [')', 'RUN_DIR=${RUN_DIRS[$SLURM_ARRAY_TASK_ID]}',
-              '[ -f "$RUN_DIR/DONE" ] && { echo "$RUN_DIR: done"; exit 0; }',
+              f'[ -f "$RUN_DIR/{DONE}" ] && {{ echo "$RUN_DIR: done"; exit 0; }}',
               'export OMP_NUM_THREADS=${SLURM_CPUS_PER_TASK:-1}',
               # A failure leaves error.txt, as a local sweep does.
               ' '.join(c if '$' in c else q(c) for c in cmd) +

@@ -27,6 +27,7 @@ not a literal is a string, so ``type=FocalLoss`` needs no quotes.
 """
 import ast
 import itertools
+import os
 import os.path as osp
 import re
 import runpy
@@ -198,8 +199,8 @@ def load_spec_file(path: str) -> Dict[str, Any]:
 def presets() -> List[str]:
     if not osp.isdir(PRESET_DIR):
         return []
-    return sorted(osp.splitext(f)[0] for f in __import__('os').listdir(
-        PRESET_DIR) if f.endswith('.yaml'))
+    return sorted(osp.splitext(f)[0] for f in os.listdir(PRESET_DIR)
+                  if f.endswith('.yaml'))
 
 
 def load_preset(name: str) -> Dict[str, Any]:

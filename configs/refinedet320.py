@@ -28,24 +28,10 @@ model = dict(
     backbone=dict(norm_cfg=dict(type='BN')),
     neck=dict(norm_cfg=dict(type='BN')),
     bbox_head=dict(num_classes=6))
-train_pipeline = [
-    dict(type='LoadImageOrSkip'),
-    dict(type='LoadAnnotations', with_bbox=True),
-    dict(type='Resize', scale=(input_size, input_size), keep_ratio=False),
-    dict(type='RandomFlip', prob=0.5),
-    dict(type='PackDetInputs')
-]
-test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(input_size, input_size), keep_ratio=False),
-    dict(type='LoadAnnotations', with_bbox=True),
-    dict(type='PackDetInputs',
-         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
-                    'scale_factor'))
-]
-# Every image is warped to the same square, so grouping by aspect ratio is
-# moot.
-train_dataloader = dict(
-    batch_sampler=None, dataset=dict(pipeline=train_pipeline))
-val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
-test_dataloader = val_dataloader
+# Warped to input_size x input_size, as configs/ssd300.py does.
+train_pipeline, test_pipeline = _base_.train_pipeline, _base_.test_pipeline
+train_pipeline[2].update(scale=(input_size, input_size), keep_ratio=False)
+test_pipeline[1].update(scale=(input_size, input_size), keep_ratio=False)
+train_dataloader = dict(batch_sampler=None,
+                        dataset=dict(pipeline=train_pipeline))
+val_dataloader = test_dataloader = dict(dataset=dict(pipeline=test_pipeline))

@@ -3,21 +3,8 @@
 # levels). About 2.6x the compute of RefineDet320 per image.
 _base_ = './refinedet320.py'
 input_size = 512
-train_pipeline = [
-    dict(type='LoadImageOrSkip'),
-    dict(type='LoadAnnotations', with_bbox=True),
-    dict(type='Resize', scale=(input_size, input_size), keep_ratio=False),
-    dict(type='RandomFlip', prob=0.5),
-    dict(type='PackDetInputs')
-]
-test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(input_size, input_size), keep_ratio=False),
-    dict(type='LoadAnnotations', with_bbox=True),
-    dict(type='PackDetInputs',
-         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
-                    'scale_factor'))
-]
+train_pipeline, test_pipeline = _base_.train_pipeline, _base_.test_pipeline
+train_pipeline[2].scale = test_pipeline[1].scale = (input_size, input_size)
 # A checkpoint twice per validation: on a 2-core CPU, 100 iterations of
 # this model are about an hour (docs/benchmarks.md) that an interruption
 # would otherwise lose.
@@ -26,5 +13,4 @@ default_hooks = dict(checkpoint=dict(by_epoch=False, interval=50))
 custom_hooks = [dict(type='MetricsRecorderHook'),
                 dict(type='ChannelsLastHook')]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
-val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
-test_dataloader = val_dataloader
+val_dataloader = test_dataloader = dict(dataset=dict(pipeline=test_pipeline))

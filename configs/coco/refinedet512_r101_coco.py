@@ -27,13 +27,10 @@ model = dict(
         norm_cfg=dict(type='BN', requires_grad=True),
         norm_eval=True,
         style='pytorch',
-        # torchvision's ImageNet ResNet-101 (IMAGENET1K_V1), read from disk
-        # because this machine is offline. Put it at
-        # checkpoints/resnet101-63fe2227.pth; it comes from
-        # https://download.pytorch.org/models/resnet101-63fe2227.pth
-        # (the file mmdet's 'torchvision://resnet101' resolves to).
-        init_cfg=dict(
-            type='Pretrained',
-            checkpoint='checkpoints/resnet101-63fe2227.pth')),
+        # torchvision's ImageNet ResNet-101 (IMAGENET1K_V1) from
+        # checkpoints/ (_base_/imagenet_weights.py).
+        # (A whole new backbone, so no _delete_ to carry.)
+        init_cfg=dict(type='Pretrained',
+                      checkpoint=_base_.resnet101_imagenet.checkpoint)),
     neck=dict(in_channels=(512, 1024, 2048, 512)),
     bbox_head=dict(arm=dict(in_channels=(512, 1024, 2048, 512))))

@@ -8,89 +8,35 @@
 # data augmentation, VGG16 initialised from ImageNet and every new layer with
 # Xavier. "RefineDet320+" (multi-scale testing) is the tta_model /
 # tta_pipeline pair of _base_/tta/refinedet320_tta.py.
-_base_ = [
-    '../_base_/models/refinedet320.py',
-    '../_base_/datasets/voc0712.py',
-    '../_base_/default_runtime.py',
-    '../_base_/tta/refinedet320_tta.py',
-]
-
+_base_ = ['../_base_/models/refinedet320.py',
+          '../_base_/datasets/voc0712_ssd.py', '../_base_/default_runtime.py',
+          '../_base_/tta/refinedet320_tta.py', '../_base_/imagenet_weights.py']
 model = dict(
-    backbone=dict(
-        # The SSD authors' VGG16: ImageNet weights converted from Caffe, fc6
-        # and fc7 already sub-sampled to 1024-channel convolutions -- the
-        # "VGG_ILSVRC_16_layers_fc_reduced" RefineDet starts from. Read from
-        # disk because this machine is offline: put it at
-        # checkpoints/vgg16_caffe-292e1171.pth, downloaded from
-        # https://download.openmmlab.com/pretrain/third_party/vgg16_caffe-292e1171.pth
-        # (what mmdet's 'open-mmlab://vgg16_caffe' resolves to). RefineDetVGG
-        # keeps SSDVGG's layer names, so the file loads as is.
-        init_cfg=dict(
-            type='Pretrained',
-            checkpoint='checkpoints/vgg16_caffe-292e1171.pth')),
+    # The SSD authors' VGG16 (fc6/fc7 already sub-sampled to 1024-channel
+    # convolutions: the "VGG_ILSVRC_16_layers_fc_reduced" RefineDet starts
+    # from) from checkpoints/ (_base_/imagenet_weights.py). RefineDetVGG
+    # keeps SSDVGG's layer names, so the file loads as is.
+    backbone=dict(init_cfg=_base_.vgg16_caffe_imagenet),
     # The 20 VOC classes (VOCDataset's METAINFO order).
     bbox_head=dict(num_classes=20))
-
+# SSD's augmentation, which RefineDet adopts unchanged
+# (_base_/datasets/ssd_augmentation.py), warped to 320x320.
 input_size = 320
-backend_args = None
-# SSD's augmentation, which RefineDet adopts unchanged: zoom out (paste on a
-# canvas up to 4x larger, filled with the mean colour so it normalises to 0),
-# zoom in (a crop that overlaps some object by at least a random IoU), a
-# square warp to the anchors' grid, a flip and photometric jitter.
-train_pipeline = [
-    dict(type='LoadImageOrSkip', backend_args=backend_args),
-    dict(type='LoadAnnotations', with_bbox=True),
-    dict(type='Expand', mean=[123.675, 116.28, 103.53], to_rgb=True,
-         ratio_range=(1, 4)),
-    dict(type='MinIoURandomCrop', min_ious=(0.1, 0.3, 0.5, 0.7, 0.9),
-         min_crop_size=0.3),
-    dict(type='Resize', scale=(input_size, input_size), keep_ratio=False),
-    dict(type='RandomFlip', prob=0.5),
-    dict(type='PhotoMetricDistortion', brightness_delta=32,
-         contrast_range=(0.5, 1.5), saturation_range=(0.5, 1.5),
-         hue_delta=18),
-    dict(type='PackDetInputs')
-]
-test_pipeline = [
-    dict(type='LoadImageFromFile', backend_args=backend_args),
-    dict(type='Resize', scale=(input_size, input_size), keep_ratio=False),
-    # After Resize: the ground truth stays in original-image coordinates.
-    dict(type='LoadAnnotations', with_bbox=True),
-    dict(type='PackDetInputs',
-         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
-                    'scale_factor'))
-]
-
-
-def _voc_trainval(year):
-    # As in the SSD recipes, objects under 32 px are not flagged as ignored:
-    # the zoom-in crops enlarge them to a learnable size.
-    return dict(
-        type='VOCDataset',
-        data_root='data/VOCdevkit/',
-        ann_file=f'VOC{year}/ImageSets/Main/trainval.txt',
-        data_prefix=dict(sub_data_root=f'VOC{year}/'),
-        filter_cfg=dict(filter_empty_gt=True, min_size=32),
-        pipeline=train_pipeline,
-        backend_args=backend_args)
-
-
+train_pipeline, test_pipeline = _base_.train_pipeline, _base_.test_pipeline
+train_pipeline[4].scale = test_pipeline[1].scale = (input_size, input_size)
 train_dataloader = dict(
     # 8 images per GPU x 4 GPUs = the paper's batch of 32.
     batch_size=8,
     num_workers=4,
     # An iteration-based schedule, as the paper counts iterations.
     sampler=dict(type='InfiniteSampler', shuffle=True),
-    # Every image is warped to the same square: aspect grouping is moot.
-    batch_sampler=None,
-    dataset=dict(
-        _delete_=True,
-        type='ConcatDataset',
-        # Each VOCDataset records its year in metainfo['dataset_type'].
-        ignore_keys=['dataset_type'],
-        datasets=[_voc_trainval(2007), _voc_trainval(2012)]))
-val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
-test_dataloader = val_dataloader
+    # 07+12 without voc0712.py's x3 repeat, which only an epoch-based
+    # schedule needs.
+    dataset=dict(_delete_=True, **_base_.train_dataloader.dataset.dataset))
+for _voc in train_dataloader['dataset']['datasets']:
+    _voc.pipeline = train_pipeline
+del _voc  # a loop variable, not a setting
+val_dataloader = test_dataloader = dict(dataset=dict(pipeline=test_pipeline))
 
 # The paper's schedule: 120k iterations of 32 images.
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=120000,

@@ -9,61 +9,15 @@
 _base_ = './refinedet320_vgg16_voc0712.py'
 
 input_size = 512
-backend_args = None
-train_pipeline = [
-    dict(type='LoadImageOrSkip', backend_args=backend_args),
-    dict(type='LoadAnnotations', with_bbox=True),
-    dict(type='Expand', mean=[123.675, 116.28, 103.53], to_rgb=True,
-         ratio_range=(1, 4)),
-    dict(type='MinIoURandomCrop', min_ious=(0.1, 0.3, 0.5, 0.7, 0.9),
-         min_crop_size=0.3),
-    dict(type='Resize', scale=(input_size, input_size), keep_ratio=False),
-    dict(type='RandomFlip', prob=0.5),
-    dict(type='PhotoMetricDistortion', brightness_delta=32,
-         contrast_range=(0.5, 1.5), saturation_range=(0.5, 1.5),
-         hue_delta=18),
-    dict(type='PackDetInputs')
-]
-test_pipeline = [
-    dict(type='LoadImageFromFile', backend_args=backend_args),
-    dict(type='Resize', scale=(input_size, input_size), keep_ratio=False),
-    dict(type='LoadAnnotations', with_bbox=True),
-    dict(type='PackDetInputs',
-         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
-                    'scale_factor'))
-]
-
-
-def _voc_trainval(year):
-    return dict(
-        type='VOCDataset',
-        data_root='data/VOCdevkit/',
-        ann_file=f'VOC{year}/ImageSets/Main/trainval.txt',
-        data_prefix=dict(sub_data_root=f'VOC{year}/'),
-        filter_cfg=dict(filter_empty_gt=True, min_size=32),
-        pipeline=train_pipeline,
-        backend_args=backend_args)
-
-
-train_dataloader = dict(
-    dataset=dict(datasets=[_voc_trainval(2007), _voc_trainval(2012)]))
-val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
-test_dataloader = val_dataloader
-
+train_pipeline, test_pipeline = _base_.train_pipeline, _base_.test_pipeline
+train_pipeline[4].scale = test_pipeline[1].scale = (input_size, input_size)
+train_dataloader = _base_.train_dataloader
+for _voc in train_dataloader.dataset.datasets:
+    _voc.pipeline = train_pipeline
+del _voc  # a loop variable, not a setting
+val_dataloader = test_dataloader = dict(dataset=dict(pipeline=test_pipeline))
 # RefineDet512+: the sizes of the 320 recipe's TTA, shifted up with the input.
 tta_scales = [384, 512, 640, 768]
-tta_pipeline = [
-    dict(type='LoadImageFromFile', backend_args=backend_args),
-    dict(
-        type='TestTimeAug',
-        transforms=[
-            [dict(type='Resize', scale=(s, s), keep_ratio=False)
-             for s in tta_scales],
-            [dict(type='RandomFlip', prob=1.),
-             dict(type='RandomFlip', prob=0.)],
-            [dict(type='LoadAnnotations', with_bbox=True)],
-            [dict(type='PackDetInputs',
-                  meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
-                             'scale_factor', 'flip', 'flip_direction'))],
-        ])
-]
+tta_pipeline = _base_.tta_pipeline
+tta_pipeline[1].transforms[0] = [
+    dict(type='Resize', scale=(s, s), keep_ratio=False) for s in tta_scales]

@@ -3,29 +3,14 @@
 #   reference: 79.2 mAP (VOC2007 test, IoU 0.5, 11-point), per the zoo's
 #   configs/pascal_voc/README.md (its 2022 re-training; the earlier 2020
 #   model scored 77.3). The RetinaNet paper reports no VOC number.
-_base_ = [
-    '../_base_/models/retinanet_r50_fpn.py',
-    '../_base_/datasets/voc0712.py',
-    '../_base_/schedules/schedule_1x.py',
-    '../_base_/default_runtime.py',
-]
+_base_ = ['../_base_/models/retinanet_r50_fpn.py',
+          '../_base_/datasets/voc0712.py',
+          '../_base_/schedules/voc0712_1x.py',
+          '../_base_/default_runtime.py', '../_base_/imagenet_weights.py']
 
+# ImageNet ResNet-50 from checkpoints/ (_base_/imagenet_weights.py).
 model = dict(
-    # ImageNet R-50, offline: put https://download.pytorch.org/models/
-    # resnet50-0676ba61.pth (mmdet's torchvision://resnet50) in checkpoints/.
-    backbone=dict(init_cfg=dict(
-        _delete_=True, type='Pretrained',
-        checkpoint='checkpoints/resnet50-0676ba61.pth')),
+    backbone=dict(init_cfg=_base_.resnet50_imagenet),
     # The 20 VOC classes (VOCDataset's METAINFO order). Focal loss gamma=2,
     # alpha=0.25 and the 0.01 bias prior come with the base model.
     bbox_head=dict(num_classes=20))
-
-# The zoo's VOC schedule: 4 epochs of the 3x-repeated 07+12 set (voc0712.py),
-# i.e. 12 passes over the data like "1x", lr 0.01 divided by 10 after epoch 3
-# (pass 9), and no warm-up.
-train_cfg = dict(max_epochs=4)
-param_scheduler = [
-    dict(type='MultiStepLR', by_epoch=True, begin=0, end=4, milestones=[3],
-         gamma=0.1)
-]
-optim_wrapper = dict(optimizer=dict(lr=0.01))

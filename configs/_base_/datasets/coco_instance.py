@@ -5,28 +5,10 @@
 #   data/coco/{train,val}2017/*.jpg
 #
 # (download: https://cocodataset.org/#download, see coco_detection.py).
-_base_ = './coco_detection.py'
-
-backend_args = None
-train_pipeline = [
-    dict(type='LoadImageOrSkip', backend_args=backend_args),
-    dict(type='LoadAnnotations', with_bbox=True, with_mask=True),
-    dict(type='Resize', scale=(1333, 800), keep_ratio=True),
-    dict(type='RandomFlip', prob=0.5),
-    dict(type='PackDetInputs')
-]
-test_pipeline = [
-    dict(type='LoadImageFromFile', backend_args=backend_args),
-    dict(type='Resize', scale=(1333, 800), keep_ratio=True),
-    # After Resize: the ground truth stays in original-image coordinates.
-    dict(type='LoadAnnotations', with_bbox=True, with_mask=True),
-    dict(type='PackDetInputs',
-         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
-                    'scale_factor'))
-]
+#
+# mmdet's own settings (configs/_base_/datasets/coco_instance.py), with
+# coco_detection.py's one change: LoadImageOrSkip.
+_base_ = 'mmdet::_base_/datasets/coco_instance.py'
+train_pipeline = _base_.train_pipeline
+train_pipeline[0].type = 'LoadImageOrSkip'
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
-val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
-test_dataloader = val_dataloader
-
-val_evaluator = dict(metric=['bbox', 'segm'])
-test_evaluator = val_evaluator

@@ -27,7 +27,10 @@ model = dict(
         fc6_dilation=3,
         extra_channels=(256, 512),
         l2_norm_scales=(10., 8.),
-        ceil_mode=True),
+        ceil_mode=True,
+        # From scratch here; the published recipes name ImageNet weights
+        # (_base_/imagenet_weights.py).
+        init_cfg=None),
     neck=dict(
         type='TransferConnectionBlock',
         in_channels=(512, 512, 1024, 512),

@@ -1,7 +1,9 @@
 import itertools
 import os
 import os.path as osp
+import runpy
 import sys
+from types import SimpleNamespace
 
 import pytest
 import torch
@@ -127,3 +129,24 @@ def tool_main(path):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.main
+
+
+@pytest.fixture
+def run_tool(capsys, monkeypatch):
+    """``run_tool(['tools/X.py', *args])`` runs a tool in this process as
+    `python tools/X.py ARGS` would (``runpy``, ``__name__ == '__main__'``,
+    from the repo root) and returns its ``returncode``, ``stdout`` and
+    ``stderr``."""
+    def run(args):
+        monkeypatch.chdir(REPO)
+        monkeypatch.setattr(sys, 'argv', list(args))
+        capsys.readouterr()
+        code = 0
+        try:
+            runpy.run_path(args[0], run_name='__main__')
+        except SystemExit as exit_:
+            code = exit_.code
+        out = capsys.readouterr()
+        return SimpleNamespace(returncode=code, stdout=out.out,
+                               stderr=out.err)
+    return run

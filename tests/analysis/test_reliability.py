@@ -1,9 +1,12 @@
 """The reliability tour: a fault run through the real CLI gives an Outcome
 that says what the user saw, and the page renders one row per fault."""
+import pytest
+
 from custom_modules.analysis import reliability
 from conftest import REPO
 
 
+@pytest.mark.slow  # an end-to-end run: make test, not test-fast
 def test_two_faults_through_the_cli_and_the_page(tmp_path):
     bench = reliability.Bench(str(tmp_path), REPO)
     outcomes = [reliability.option_type(bench),

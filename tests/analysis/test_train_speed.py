@@ -22,6 +22,7 @@ def test_parse_variant():
         parse_variant('fp32')
 
 
+@pytest.mark.slow  # an end-to-end run: make test, not test-fast
 def test_two_variants_timed_on_the_same_batches(tiny_shapes):
     base = shapes_overrides(tiny_shapes, batch_size=2)
     variants = {'b2': dict(base), 'b1': dict(base)}

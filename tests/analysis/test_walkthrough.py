@@ -137,6 +137,7 @@ def test_cascade_and_mask_steps(walked):
     assert (classes, h, w) == (6, 28, 28) and 1 <= n <= 6
 
 
+@pytest.mark.slow  # an end-to-end run: make test, not test-fast
 def test_image_outside_the_dataset_on_a_coco_config(tiny_shapes, tmp_path):
     """Any config, even one whose dataset is not on disk, with --image."""
     image = osp.join(tiny_shapes, 'val', '000000.jpg')

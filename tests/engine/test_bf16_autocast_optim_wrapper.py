@@ -110,6 +110,7 @@ def test_train_step_in_bf16_matches_fp32(config, tiny_shapes):
     assert bf16 == pytest.approx(fp32, rel=0.03)
 
 
+@pytest.mark.slow  # an end-to-end run: make test, not test-fast
 @pytest.mark.parametrize('config', TWO_STAGE[:1])
 def test_two_stage_detectors_stay_fp32_on_cpu(config, tiny_shapes):
     # 'auto' trains them in fp32: the very same loss as plain fp32.

@@ -61,6 +61,7 @@ def test_enabled_must_be_a_bool():
         ChannelsLastHook(enabled='yes')
 
 
+@pytest.mark.slow  # an end-to-end run: make test, not test-fast
 @pytest.mark.parametrize('enabled', [True, False])
 def test_runner_trains_the_demo_config_in_the_layout_asked_for(
         tiny_shapes, tmp_path, enabled):

@@ -1,6 +1,7 @@
 """tools/test.py --fuse-conv-bn: the real Runner tests the embedded SSD300
 with every BatchNorm folded away, after its checkpoint is loaded, and still
 evaluates through pycocotools."""
+import pytest
 import torch
 import torch.nn as nn
 from mmengine.config import Config
@@ -9,6 +10,7 @@ from custom_modules.apis.test import prepare_test_config
 from conftest import shapes_overrides
 
 
+@pytest.mark.slow  # an end-to-end run: make test, not test-fast
 def test_runner_tests_the_folded_model(tiny_shapes, tmp_path):
     from mmdet.registry import MODELS
     from mmdet.utils import register_all_modules

@@ -5,10 +5,10 @@ import json
 import os.path as osp
 
 from conftest import REPO
-from test_cli_errors import assert_one_line_error, run_tool
+from test_cli_errors import assert_one_line_error
 
 
-def test_page_counts_every_val_object(tmp_path, tiny_shapes):
+def test_page_counts_every_val_object(tmp_path, tiny_shapes, run_tool):
     ann = osp.join(tiny_shapes, 'annotations', 'instances_val.json')
     cfg = tmp_path / 'refinedet_tiny.py'
     cfg.write_text(f"_base_ = '{REPO}/configs/refinedet320.py'\n"
@@ -29,7 +29,7 @@ def test_page_counts_every_val_object(tmp_path, tiny_shapes):
     assert alls[1].startswith('| refinedet_tiny octave_base_scale=3 |')
 
 
-def test_anchor_free_config_is_one_line(tmp_path):
+def test_anchor_free_config_is_one_line(tmp_path, run_tool):
     cfg = tmp_path / 'no_anchors.py'
     cfg.write_text(f"_base_ = '{REPO}/configs/ssd300.py'\n"
                    "model = dict(bbox_head=dict(_delete_=True, "

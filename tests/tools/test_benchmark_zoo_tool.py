@@ -3,7 +3,7 @@ table from runs in <work dir>/seed=<s>, and a bad --seeds refused in one
 line."""
 import json
 
-from test_cli_errors import assert_one_line_error, run_tool
+from test_cli_errors import assert_one_line_error
 
 
 def write_final(work_dir, ap, iters):
@@ -13,7 +13,7 @@ def write_final(work_dir, ap, iters):
          'coco/bbox_mAP_50': 0.6}) + '\n')
 
 
-def test_table_only_renders_every_finished_seed(tmp_path):
+def test_table_only_renders_every_finished_seed(tmp_path, run_tool):
     root = tmp_path / 'runs'
     write_final(root / 'refinedet320', 0.350, 400)
     write_final(root / 'refinedet320' / 'seed=1', 0.354, 400)
@@ -45,7 +45,7 @@ def test_table_only_renders_every_finished_seed(tmp_path):
         in page
 
 
-def test_bad_seed_list_is_one_line(tmp_path):
+def test_bad_seed_list_is_one_line(tmp_path, run_tool):
     proc = run_tool(['tools/benchmark_zoo.py', '--seeds', '0,one',
                      '--root', str(tmp_path), '--out',
                      str(tmp_path / 'p.md'), '--record',

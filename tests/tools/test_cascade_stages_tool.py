@@ -1,11 +1,13 @@
 """tools/analysis/cascade_stages.py end to end on a tiny embedded dataset:
 the page has one row per step in each table and embeds a real PNG; a model without a cascade RoI
 head is refused in one line."""
+import pytest
 from conftest import REPO
-from test_cli_errors import assert_one_line_error, run_tool
+from test_cli_errors import assert_one_line_error
 
 
-def test_page_has_a_row_per_step(tmp_path, tiny_shapes):
+@pytest.mark.slow  # an end-to-end run: make test, not test-fast
+def test_page_has_a_row_per_step(tmp_path, tiny_shapes, run_tool):
     cfg = tmp_path / 'cascade_tiny.py'
     cfg.write_text(f"_base_ = '{REPO}/configs/cascade_rcnn_r50_fpn.py'\n"
                    "val_dataloader = dict(num_workers=0, "
@@ -27,7 +29,7 @@ def test_page_has_a_row_per_step(tmp_path, tiny_shapes):
         assert im.format == 'PNG' and im.size[0] > 3 * im.size[1]
 
 
-def test_faster_rcnn_is_one_line(tmp_path):
+def test_faster_rcnn_is_one_line(tmp_path, run_tool):
     proc = run_tool(['tools/analysis/cascade_stages.py',
                      'configs/faster_rcnn_r50_fpn.py',
                      '--out', str(tmp_path / 'x.md')])

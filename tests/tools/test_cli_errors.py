@@ -1,20 +1,14 @@
 """Every user mistake of issue #2 section 5 ends in one line on stderr that
-says what is wrong and how to fix it, exit status 2, and no traceback."""
-import subprocess
+says what is wrong and how to fix it, exit status 2, and no traceback.
+
+The tools run in this process (conftest's ``run_tool``), as `python
+tools/X.py ARGS` runs them, so the exit status and stderr are the command
+line's, without a fresh Python importing torch and mmdet per mistake."""
 import sys
 
 import pytest
 
 from conftest import REPO
-
-PY = sys.executable
-
-
-def run_tool(args, prelude='pass'):
-    code = (f'import sys, runpy; {prelude}; sys.argv = {args!r}; '
-            "runpy.run_path(sys.argv[0], run_name='__main__')")
-    return subprocess.run([PY, '-c', code], cwd=REPO, capture_output=True,
-                          text=True, timeout=300)
 
 
 def assert_one_line_error(proc, *fragments):
@@ -28,19 +22,19 @@ def assert_one_line_error(proc, *fragments):
     return lines[0]
 
 
-def test_config_path_that_does_not_exist():
+def test_config_path_that_does_not_exist(run_tool):
     proc = run_tool(['tools/train.py', 'configs/retinanet_r50.py'])
     assert_one_line_error(proc, 'config file not found: configs/retinanet_r50.py',
                           'Did you mean configs/retinanet_r50_fpn.py?')
 
 
-def test_test_tool_reports_missing_checkpoint(tmp_path):
+def test_test_tool_reports_missing_checkpoint(tmp_path, run_tool):
     proc = run_tool(['tools/test.py', 'configs/retinanet_r50_fpn.py',
                      str(tmp_path / 'missing.pth')])
     assert_one_line_error(proc, 'checkpoint not found', 'missing.pth')
 
 
-def test_unknown_key_on_the_command_line_inside_a_component():
+def test_unknown_key_on_the_command_line_inside_a_component(run_tool):
     proc = run_tool(['tools/train.py', 'configs/retinanet_r50_fpn.py',
                      '--cfg-options', 'model.bbox_head.loss_cls.gama=1'])
     assert_one_line_error(
@@ -48,21 +42,21 @@ def test_unknown_key_on_the_command_line_inside_a_component():
         "did you mean 'gamma'?", 'FocalLoss')
 
 
-def test_unknown_key_in_a_runner_section():
+def test_unknown_key_in_a_runner_section(run_tool):
     proc = run_tool(['tools/train.py', 'configs/retinanet_r50_fpn.py',
                      '--cfg-options', 'train_cfg.max_iter=5'])
     assert_one_line_error(proc, "'train_cfg.max_iter'",
                           "did you mean 'max_iters'?")
 
 
-def test_unknown_key_in_a_plain_section():
+def test_unknown_key_in_a_plain_section(run_tool):
     proc = run_tool(['tools/train.py', 'configs/retinanet_r50_fpn.py',
                      '--cfg-options', 'randomness.sed=3'])
     assert_one_line_error(proc, "unknown config key 'randomness.sed'",
                           "did you mean 'seed'?")
 
 
-def test_unknown_key_in_a_config_file(tmp_path):
+def test_unknown_key_in_a_config_file(tmp_path, run_tool):
     cfg = tmp_path / 'typo.py'
     cfg.write_text(f"_base_ = '{REPO}/configs/retinanet_r50_fpn.py'\n"
                    'model = dict(neck=dict(out_chanels=64))\n')
@@ -71,7 +65,7 @@ def test_unknown_key_in_a_config_file(tmp_path):
                           "did you mean 'out_channels'?", 'FPN')
 
 
-def test_missing_dataset_directory_says_where_data_goes(tmp_path):
+def test_missing_dataset_directory_says_where_data_goes(tmp_path, run_tool):
     proc = run_tool(['tools/train.py', 'configs/faster_rcnn_r50_fpn.py',
                      '--cfg-options',
                      'train_dataloader.dataset.type=CocoDataset',
@@ -81,7 +75,7 @@ def test_missing_dataset_directory_says_where_data_goes(tmp_path):
                           'train_dataloader.dataset.data_root')
 
 
-def test_missing_annotation_file(tmp_path):
+def test_missing_annotation_file(tmp_path, run_tool):
     (tmp_path / 'coco').mkdir()
     proc = run_tool(['tools/train.py', 'configs/faster_rcnn_r50_fpn.py',
                      '--cfg-options',
@@ -91,7 +85,7 @@ def test_missing_annotation_file(tmp_path):
                           'instances_train.json')
 
 
-def test_missing_pretrained_weights(tmp_path):
+def test_missing_pretrained_weights(tmp_path, run_tool):
     cfg = tmp_path / 'pretrained.py'
     cfg.write_text(
         f"_base_ = '{REPO}/configs/retinanet_r50_fpn.py'\n"
@@ -104,7 +98,7 @@ def test_missing_pretrained_weights(tmp_path):
         'model.backbone.init_cfg', '--cfg-options model.backbone.init_cfg=None')
 
 
-def test_a_dict_over_a_base_none_says_delete(tmp_path):
+def test_a_dict_over_a_base_none_says_delete(tmp_path, run_tool):
     """The embedded bases set init_cfg=None; a child dict without
     _delete_ is mmengine's TypeError, shown as one line with its fix."""
     cfg = tmp_path / 'pretrained.py'
@@ -117,15 +111,15 @@ def test_a_dict_over_a_base_none_says_delete(tmp_path):
                           '_delete_=True')
 
 
-def test_mmcv_without_ops():
+def test_mmcv_without_ops(run_tool, monkeypatch):
     # Make `import mmcv.ops` fail exactly as it does with mmcv-lite.
-    proc = run_tool(['tools/train.py', 'configs/retinanet_r50_fpn.py'],
-                    prelude="sys.modules['mmcv.ops'] = None")
+    monkeypatch.setitem(sys.modules, 'mmcv.ops', None)
+    proc = run_tool(['tools/train.py', 'configs/retinanet_r50_fpn.py'])
     assert_one_line_error(proc, 'mmcv is installed without its compiled ops',
                           'make setup')
 
 
-def test_amp_on_cpu_that_cannot_take_it_is_refused():
+def test_amp_on_cpu_that_cannot_take_it_is_refused(run_tool):
     """On a CPU, --amp means bf16 autocast: refused for a two-stage detector
     (mmcv's CPU RoI ops are fp32 only) and, for any detector, on a CPU with
     no native bf16."""
@@ -170,7 +164,7 @@ def test_switching_type_checks_keys_against_the_new_class():
         check_component_kwargs(cfg.model)
 
 
-def test_inference_speed_refuses_a_thread_count_below_one():
+def test_inference_speed_refuses_a_thread_count_below_one(run_tool):
     proc = run_tool(['tools/analysis/inference_speed.py', 'configs/ssd300.py',
                      '--threads', '0'])
     assert_one_line_error(proc, '--threads 0', 'positive number of threads')

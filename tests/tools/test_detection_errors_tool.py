@@ -9,7 +9,7 @@ import pickle
 import torch
 
 from conftest import REPO
-from test_cli_errors import assert_one_line_error, run_tool
+from test_cli_errors import assert_one_line_error
 
 
 def _config_on(tmp_path, root):
@@ -21,7 +21,7 @@ def _config_on(tmp_path, root):
     return cfg, ann
 
 
-def test_ground_truth_as_detections_is_perfect(tmp_path, tiny_shapes):
+def test_ground_truth_as_detections_is_perfect(tmp_path, tiny_shapes, run_tool):
     from custom_modules.datasets.shapes_dataset import ShapesDataset
     cfg, ann = _config_on(tmp_path, tiny_shapes)
     gt = json.load(open(ann))
@@ -49,7 +49,7 @@ def test_ground_truth_as_detections_is_perfect(tmp_path, tiny_shapes):
     assert f'| all | {n} | 100.0 | 0.0 | 0.0 | 0.0 | 0.0 |' in page
 
 
-def test_missing_detections_file_says_how_to_make_it(tmp_path, tiny_shapes):
+def test_missing_detections_file_says_how_to_make_it(tmp_path, tiny_shapes, run_tool):
     cfg, _ = _config_on(tmp_path, tiny_shapes)
     proc = run_tool(['tools/analysis/detection_errors.py', str(cfg),
                      str(tmp_path / 'none.pkl')])

@@ -1,6 +1,7 @@
 """tools/analysis/focal_loss_cdf.py on a real checkpoint of the ablation
 model: the head's logits and the assigner's targets of the val images give
 positive and negative samples, a PNG and a JSON."""
+import pytest
 import json
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from conftest import REPO, shapes_overrides
 CONFIG = 'configs/ablations/retinanet_r18_fpn_160_focal_ablation.py'
 
 
+@pytest.mark.slow  # an end-to-end run: make test, not test-fast
 def test_cdf_tool_on_a_checkpoint(tiny_shapes, tmp_path):
     from custom_modules.apis.config import import_plugins, load_config
     from mmdet.registry import MODELS

@@ -1,10 +1,11 @@
 """tools/analysis/inference_speed.py end to end: two real detectors timed in
 one process on real images, the page they write, and bad input."""
+import pytest
 import subprocess
 import sys
 
 from conftest import REPO
-from test_cli_errors import assert_one_line_error, run_tool
+from test_cli_errors import assert_one_line_error
 
 
 def tiny_config(tmp_path, name, base, data_root):
@@ -15,6 +16,7 @@ def tiny_config(tmp_path, name, base, data_root):
     return str(cfg)
 
 
+@pytest.mark.slow  # an end-to-end run: make test, not test-fast
 def test_page_has_both_models_paired_ratios_and_threads(tiny_shapes,
                                                         tmp_path):
     # Names with no benchmark run under work_dirs/benchmark: both models
@@ -49,14 +51,14 @@ def test_page_has_both_models_paired_ratios_and_threads(tiny_shapes,
     assert 'paired ratio' in proc.stdout
 
 
-def test_checkpoint_count_must_match_the_configs(tmp_path):
+def test_checkpoint_count_must_match_the_configs(tmp_path, run_tool):
     proc = run_tool(['tools/analysis/inference_speed.py', 'configs/ssd300.py',
                      'configs/refinedet320.py', '--checkpoints', 'a.pth'])
     assert_one_line_error(proc, '2 configs but 1 checkpoints',
                           'give one per config')
 
 
-def test_image_count_below_one_is_refused():
+def test_image_count_below_one_is_refused(run_tool):
     proc = run_tool(['tools/analysis/inference_speed.py', 'configs/ssd300.py',
                      '--images', '0'])
     assert_one_line_error(proc, '--images 0', 'at least one image')

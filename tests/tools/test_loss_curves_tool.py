@@ -2,10 +2,10 @@
 picture next to it, and a wrong directory refused in one line."""
 import json
 
-from test_cli_errors import assert_one_line_error, run_tool
+from test_cli_errors import assert_one_line_error
 
 
-def test_page_and_picture(tmp_path):
+def test_page_and_picture(tmp_path, run_tool):
     for run, scale in (('ssd300', 1.0), ('seed=1', 2.0)):
         d = tmp_path / 'runs' / 'ssd300'
         d = (d / run if run.startswith('seed') else d) / 'stamp' / 'vis_data'
@@ -28,7 +28,7 @@ def test_page_and_picture(tmp_path):
     assert 'images/loss_curves.png' in page
 
 
-def test_a_dir_without_logs_is_one_line(tmp_path):
+def test_a_dir_without_logs_is_one_line(tmp_path, run_tool):
     proc = run_tool(['tools/analysis/loss_curves.py', str(tmp_path),
                      '--out', str(tmp_path / 'x.md')])
     assert_one_line_error(proc, f'no training log under {tmp_path}',

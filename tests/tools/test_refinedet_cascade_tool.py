@@ -1,14 +1,16 @@
 """tools/analysis/refinedet_cascade.py end to end on a tiny embedded
 dataset: the page counts every val object once and embeds a picture that is
 a real PNG; a config without a RefineDetHead is refused in one line."""
+import pytest
 import json
 import os.path as osp
 
 from conftest import REPO
-from test_cli_errors import assert_one_line_error, run_tool
+from test_cli_errors import assert_one_line_error
 
 
-def test_page_and_picture(tmp_path, tiny_shapes):
+@pytest.mark.slow  # an end-to-end run: make test, not test-fast
+def test_page_and_picture(tmp_path, tiny_shapes, run_tool):
     ann = osp.join(tiny_shapes, 'annotations', 'instances_val.json')
     cfg = tmp_path / 'refinedet_tiny.py'
     cfg.write_text(f"_base_ = '{REPO}/configs/refinedet320.py'\n"
@@ -31,7 +33,7 @@ def test_page_and_picture(tmp_path, tiny_shapes):
     assert 'after the ODM: mean IoU' in proc.stdout
 
 
-def test_ssd_config_is_one_line(tmp_path):
+def test_ssd_config_is_one_line(tmp_path, run_tool):
     proc = run_tool(['tools/analysis/refinedet_cascade.py',
                      'configs/ssd300.py', '--out', str(tmp_path / 'x.md')])
     assert_one_line_error(proc, 'head is PredictableSSDHead')

@@ -50,15 +50,32 @@ RECIPE_KEYS = ('model', 'train_dataloader', 'optim_wrapper',
                'param_scheduler', 'train_cfg', 'randomness')
 
 
+# Spellings that train the same model: a loader that skips an unreadable
+# image reads the same pixels as one that does not, and an option set to
+# None is the option left out (mmengine and mmdet default to None).
+_SAME_TRANSFORM = {'LoadImageOrSkip': 'LoadImageFromFile'}
+
+
+def _canonical(value):
+    if isinstance(value, dict):
+        return {k: _canonical(_SAME_TRANSFORM.get(v, v) if k == 'type' else v)
+                for k, v in value.items() if v is not None}
+    if isinstance(value, (list, tuple)):
+        return [_canonical(v) for v in value]
+    return value
+
+
 @functools.lru_cache(maxsize=None)
 def recipe_fingerprint(config: str) -> str:
     """A short hash of the config's recipe (RECIPE_KEYS, fully resolved
     through its bases), so that a recorded result is only shown for the
     recipe that produced it: change the model, data, optimiser or schedule
-    and the old numbers stop standing in for the new config."""
+    and the old numbers stop standing in for the new config. Spellings of
+    the same recipe (``_canonical``) hash alike, so that moving a setting
+    between bases or stating a default does not orphan the record."""
     import hashlib
     cfg = _load(config)
-    recipe = {k: cfg.get(k) for k in RECIPE_KEYS}
+    recipe = _canonical({k: cfg.get(k) for k in RECIPE_KEYS})
     text = json.dumps(recipe, sort_keys=True, default=str)
     return hashlib.sha1(text.encode()).hexdigest()[:12]
 
@@ -477,13 +494,17 @@ def save_record(path: str, rows: List[dict], seed_rows: List[dict],
                 env: Dict[str, str]) -> None:
     """Write the record that :func:`merge_with_record` reads: every row that
     has validated and every seed row with a finished seed, with the
-    machine it was last written on."""
-    record = dict(
-        environment=env,
-        rows={r['name']: {k: r[k] for k in _RECORD_KEYS if k in r}
-              for r in rows if r.get('curve')},
-        seeds={s['name']: {k: v for k, v in s.items() if k != 'recorded'}
-               for s in seed_rows if s.get('seeds')})
+    machine it was last written on. An entry of the old record that this
+    run has nothing new for stays, even when its recipe is out of date (it
+    is not shown, but it is the history of the config, and paper_claims
+    reads it), so re-rendering the page never deletes results."""
+    old = load_record(path)
+    new_rows = {r['name']: {k: r[k] for k in _RECORD_KEYS if k in r}
+                for r in rows if r.get('curve')}
+    new_seeds = {s['name']: {k: v for k, v in s.items() if k != 'recorded'}
+                 for s in seed_rows if s.get('seeds')}
+    record = dict(environment=env, rows={**old['rows'], **new_rows},
+                  seeds={**old['seeds'], **new_seeds})
     os.makedirs(osp.dirname(path) or '.', exist_ok=True)
     with open(path, 'w') as f:
         json.dump(record, f, indent=1, sort_keys=True)

@@ -297,6 +297,14 @@ def test_record_fills_only_what_the_work_dirs_lack(tmp_path):
     assert back['rows']['ssd300']['metrics'] == old_row['metrics']
     assert back['seeds']['ssd300']['ap'] == [0.3, 0.4, 0.35]
     assert back['environment'] == {'cpu': 'x'}
+    # Re-rendering keeps what it has nothing new for, a stale recipe too:
+    # the ssd512 row of an older recipe is not shown but not deleted.
+    with open(path, 'w') as f:
+        json.dump(record, f)
+    bench.save_record(str(path), rows, seed_rows, {'cpu': 'y'})
+    back = bench.load_record(str(path))
+    assert back['rows']['ssd512']['recipe'] == 'an-older-one'
+    assert back['rows']['ssd300']['metrics'] == old_row['metrics']
     assert bench.load_record(str(tmp_path / 'missing.json')) == \
         dict(rows={}, seeds={}, environment={})
 
@@ -313,6 +321,29 @@ def test_recipe_fingerprint_follows_the_recipe_not_the_hooks(tmp_path):
     assert fp(str(same)) == fp('configs/ssd300.py')
     assert fp(str(other)) != fp('configs/ssd300.py')
     assert fp('configs/ssd512.py') != fp('configs/ssd300.py')
+
+
+def test_recipe_fingerprint_ignores_spellings_of_the_same_recipe(tmp_path):
+    """A default stated as None, or the loader that skips unreadable
+    images, trains the same model: the record must not lose its rows."""
+    base = bench.osp.abspath('configs/ssd300.py')
+    spelled = tmp_path / 'spelled.py'
+    spelled.write_text(
+        f"_base_ = '{base}'\n"
+        "model = dict(backbone=dict(init_cfg=None))\n"
+        "train_pipeline = _base_.train_pipeline\n"
+        "train_pipeline[0].type = 'LoadImageFromFile'\n"
+        "train_pipeline[1].update(backend_args=None)\n"
+        "train_dataloader = dict(dataset=dict(pipeline=train_pipeline))\n")
+    flipped = tmp_path / 'flip.py'
+    flipped.write_text(
+        f"_base_ = '{base}'\n"
+        "train_pipeline = _base_.train_pipeline\n"
+        "train_pipeline[3].prob = 0.0\n"
+        "train_dataloader = dict(dataset=dict(pipeline=train_pipeline))\n")
+    fp = bench.recipe_fingerprint
+    assert fp(str(spelled)) == fp('configs/ssd300.py')
+    assert fp(str(flipped)) != fp('configs/ssd300.py')
 
 
 def test_interleaved_timing_keeps_per_image_times_and_pins_threads(

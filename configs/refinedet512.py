@@ -6,8 +6,8 @@ input_size = 512
 train_pipeline, test_pipeline = _base_.train_pipeline, _base_.test_pipeline
 train_pipeline[2].scale = test_pipeline[1].scale = (input_size, input_size)
 # A checkpoint twice per validation: on a 2-core CPU, 100 iterations of
-# this model are about an hour (docs/benchmarks.md) that an interruption
-# would otherwise lose.
+# this model are long (docs/benchmarks.md has the minutes) and an
+# interruption would otherwise lose them.
 default_hooks = dict(checkpoint=dict(by_epoch=False, interval=50))
 # NHWC weights and activations, as configs/ssd512.py explains.
 custom_hooks = [dict(type='MetricsRecorderHook'),

@@ -15,14 +15,14 @@
 #   which buys more steps in the same minutes (docs/train_speed.md);
 # - NHWC activations (ChannelsLastHook), faster per step again;
 # - the focal loss at gamma=1, alpha=0.75 instead of the paper's 2 and 0.25:
-#   the best cell of the focal-loss study (docs/ablations.md) and +2.9 AP on
-#   this recipe at 1000 iterations (docs/benchmarks.md). With 6 classes and
+#   the best cell of the focal-loss study (docs/ablations.md), and better
+#   on this recipe too (docs/benchmark_notes.md). With 6 classes and
 #   few hundred steps the easy negatives are not yet easy, and gamma=2
 #   mutes them (and the positives' gradient) too early;
 # - GroupNorm in both subnets (ScratchDet's head normalisation; GN, not BN,
-#   because the head is shared across pyramid levels): 55.4 against 51.5 AP
+#   because the head is shared across pyramid levels), several AP better
 #   at 1800 iterations (configs/ablations/retinanet_r50_fpn_plain_head.py is
-#   the plain-head A/B, docs/benchmarks.md).
+#   the plain-head A/B; its numbers are in docs/benchmark_notes.md).
 _base_ = [
     '_base_/models/retinanet_r50_fpn.py',
     '_base_/datasets/shapes_detection.py',

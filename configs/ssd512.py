@@ -10,8 +10,8 @@ train_pipeline[2].scale = test_pipeline[1].scale = (input_size, input_size)
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 val_dataloader = test_dataloader = dict(dataset=dict(pipeline=test_pipeline))
 # Iteration-based checkpoints, twice per validation: on a 2-core CPU, 100
-# iterations are about an hour (docs/benchmarks.md) that an interruption
-# would otherwise lose.
+# iterations of this model are long (docs/benchmarks.md has the minutes)
+# and an interruption would otherwise lose them.
 default_hooks = dict(checkpoint=dict(interval=50))
 # NHWC weights and activations (ChannelsLastHook, as in the demo config):
 # oneDNN computes convolutions in NHWC, so NCHW costs a reorder around every

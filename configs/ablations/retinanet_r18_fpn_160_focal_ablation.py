@@ -9,7 +9,7 @@
 # (pos >= 0.5, neg < 0.4) and the focal loss, whose gamma/alpha the sweep
 # varies. What it changes, and why, so that the whole Table-1b study (21 cells
 # + a CE baseline, 2 seeds = 44 runs, two at a time with one thread each)
-# fits in about an hour on 2 CPU cores (the runs' own times are in the
+# fits in a short session on 2 CPU cores (the runs' own times are in the
 # sweep's section of docs/ablations.md):
 # - ResNet-18 instead of ResNet-50, from a random init with BN training
 #   everywhere (norm_eval=False, frozen_stages=-1): no ImageNet weights offline;

@@ -361,8 +361,9 @@ def plot_curves(rows: List[dict], path: str,
     """AP against training minutes, one line per config, from the same
     validation records as the page's curve table: where each detector is
     after a given amount of this machine's time, the comparison a reader
-    with a fixed budget needs. The x axis is logarithmic because the zoo
-    spans 15 to 170 minutes; the dashed line is the demo's 20-minute budget.
+    with a fixed budget needs. The x axis is logarithmic because the zoo's
+    runs differ by an order of magnitude in length; the dashed line is the
+    demo's 20-minute budget.
     Returns the path, or None when no config has validated yet."""
     curves = [r for r in rows if r.get('curve')]
     if not curves:

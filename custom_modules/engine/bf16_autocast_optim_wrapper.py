@@ -3,9 +3,8 @@
 Why: a detector trained from scratch on a 2-core CPU is limited by how many
 steps it gets in its time budget, and almost all of a step is convolutions.
 Modern x86 CPUs (AVX512-BF16 on AMD Zen 4 and Intel Cooper Lake, AMX on
-Sapphire Rapids) run bf16 convolutions about twice as fast as fp32 ones; on
-this project's 2-core machine a RetinaNet R50-FPN training step takes 0.75 s
-in bf16 against 1.40 s in fp32 (docs/train_speed.md). mmengine's
+Sapphire Rapids) run bf16 convolutions about twice as fast as fp32 ones
+(the measured RetinaNet R50-FPN steps are in docs/train_speed.md). mmengine's
 ``AmpOptimWrapper`` is CUDA/NPU only, so a CPU user has no way to ask for it
 from a config; this wrapper is that way.
 

@@ -10,11 +10,10 @@ Why it is faster: the convolution libraries underneath (oneDNN on a CPU,
 cuDNN's tensor-core kernels on a GPU) compute in NHWC, where one pixel's
 channels are contiguous and map onto the vector or matrix units. Fed NCHW
 tensors they reorder every activation into NHWC and back, around every
-convolution, in the forward and the backward pass. Measured here on the
-demo config (RetinaNet R50-FPN, batch 8 at 192 px, bf16 autocast, 2 cores),
-a training step takes 0.49 s in NHWC against 0.56 s in NCHW
-(docs/train_speed.md): the same 20 minutes buy 14% more steps, and from
-scratch the number of steps is what limits the AP.
+convolution, in the forward and the backward pass. On the demo config the
+NHWC step is the faster one in bf16 and in fp32 (the measured ratios are in
+docs/train_speed*.md): the same minutes buy more steps, and from scratch the
+number of steps is what limits the AP.
 
 What it does not change: the numbers. Memory layout is not arithmetic; the
 NHWC and NCHW models compute the same convolutions and agree to float

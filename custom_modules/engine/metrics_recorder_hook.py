@@ -13,8 +13,8 @@ validation), because a run is resumed from its last checkpoint, which may
 come long after its last validation, or before any.
 
 A training minute means nothing without the arithmetic that produced it: the
-same recipe runs about 3x faster in bf16 on an AVX512-BF16 CPU than in fp32
-on an AVX2-only one. So before the first iteration the hook also writes
+same recipe runs several times faster in bf16 on an AVX512-BF16 CPU than in
+fp32 on an AVX2-only one (docs/time_to_accuracy.md). So before the first iteration the hook also writes
 ``<work_dir>/compute_path.json``: precision, ATen's and oneDNN's instruction
 set, threads and the CPU's bf16 support, which the AP-against-minutes page
 (``tools/analysis/time_to_accuracy.py``) prints beside each curve.

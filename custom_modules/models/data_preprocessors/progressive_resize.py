@@ -14,8 +14,8 @@ things -- colour, blobs, rough extents -- that small images show as well as
 large ones; only late, when it refines boxes and small objects, do the
 pixels pay for themselves. A convolutional network's step costs roughly its
 input's area, so the early steps are bought at a fraction of the price
-(measured here in fp32 on AVX2: 1.16 s per batch of 8 at 128 px against
-2.18 s at 192 px, ``tools/analysis/train_speed.py``). Ending on the test
+(``tools/analysis/train_speed.py`` measures it: docs/train_speed*.md).
+Ending on the test
 size matters: the last phase re-tunes the network to the scale at which it
 will be evaluated (the train/test resolution discrepancy of Touvron et al.,
 "Fixing the train-test resolution discrepancy", 2019). The idea is the

@@ -8,7 +8,7 @@
 # keeping the ratio, as in the paper: the anchors are laid out for that grid.
 _base_ = [
     '_base_/models/refinedet320.py',
-    '_base_/datasets/shapes_detection.py',
+    '_base_/datasets/shapes_square.py',
     '_base_/schedules/cpu_adamw_short.py',
     '_base_/default_runtime.py',
 ]
@@ -28,10 +28,8 @@ model = dict(
     backbone=dict(norm_cfg=dict(type='BN')),
     neck=dict(norm_cfg=dict(type='BN')),
     bbox_head=dict(num_classes=6))
-# Warped to input_size x input_size, as configs/ssd300.py does.
+# Warped to 320x320 (_base_/datasets/shapes_square.py warps to 300).
 train_pipeline, test_pipeline = _base_.train_pipeline, _base_.test_pipeline
-train_pipeline[2].update(scale=(input_size, input_size), keep_ratio=False)
-test_pipeline[1].update(scale=(input_size, input_size), keep_ratio=False)
-train_dataloader = dict(batch_sampler=None,
-                        dataset=dict(pipeline=train_pipeline))
+train_pipeline[2].scale = test_pipeline[1].scale = (input_size, input_size)
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 val_dataloader = test_dataloader = dict(dataset=dict(pipeline=test_pipeline))

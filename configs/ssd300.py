@@ -3,11 +3,12 @@
 # mining); for training from scratch the input is normalised by the ImageNet
 # std as well as the mean (the paper's VGG was trained on mean-subtracted
 # 0-255 input, a random one trains far better on unit-scale input), and the
-# optimiser is AdamW (schedules/cpu_adamw_short.py). Images are resized to
-# 300x300 without keeping the ratio, as in the paper.
+# optimiser is AdamW (schedules/cpu_adamw_short.py). Images are warped to
+# 300x300 without keeping the ratio, as in the paper
+# (_base_/datasets/shapes_square.py).
 _base_ = [
     '_base_/models/ssd300.py',
-    '_base_/datasets/shapes_detection.py',
+    '_base_/datasets/shapes_square.py',
     '_base_/schedules/cpu_adamw_short.py',
     '_base_/default_runtime.py',
 ]
@@ -27,13 +28,3 @@ model = dict(
     backbone=dict(type='NormSSDVGG', norm_cfg=dict(type='BN')),
     neck=dict(norm_cfg=dict(type='BN')),
     bbox_head=dict(num_classes=6))
-# Warped to input_size x input_size without keeping the ratio, as in the
-# paper: the default boxes are laid out on that grid. The shapes dataset's
-# pipelines otherwise.
-train_pipeline, test_pipeline = _base_.train_pipeline, _base_.test_pipeline
-train_pipeline[2].update(scale=(input_size, input_size), keep_ratio=False)
-test_pipeline[1].update(scale=(input_size, input_size), keep_ratio=False)
-# A square input has one aspect ratio: nothing to group batches by.
-train_dataloader = dict(batch_sampler=None,
-                        dataset=dict(pipeline=train_pipeline))
-val_dataloader = test_dataloader = dict(dataset=dict(pipeline=test_pipeline))

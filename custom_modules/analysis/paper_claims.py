@@ -154,7 +154,7 @@ class Verdict:
 
 def read_curve(run_dir: str, metric: str) -> List[Tuple[int, float]]:
     """(iteration, metric in %) at every validation of a run dir."""
-    from .time_to_accuracy import read_val_records
+    from custom_modules.engine.metrics_recorder_hook import read_val_records
     return [(int(r['iter']), 100.0 * r[metric])
             for r in read_val_records(run_dir)
             if metric in r and r[metric] >= 0]

@@ -21,26 +21,9 @@ import os
 import os.path as osp
 from typing import List, Optional
 
+from custom_modules.engine.metrics_recorder_hook import read_val_records
+
 METRIC = 'coco/bbox_mAP'
-
-
-def read_val_records(work_dir: str) -> List[dict]:
-    """Every validation of a run (MetricsRecorderHook's val_metrics.jsonl),
-    one per iteration, in order; [] when there is none."""
-    records = {}
-    try:
-        with open(osp.join(work_dir, 'val_metrics.jsonl')) as f:
-            for line in f:
-                try:
-                    rec = json.loads(line)
-                except ValueError:
-                    continue  # blank, or a line cut by a kill
-                # A resumed run may validate an iteration twice; keep the
-                # later record, which continues the original clock.
-                records[rec['iter']] = rec
-    except OSError:
-        return []
-    return [records[i] for i in sorted(records)]
 
 
 def read_run(work_dir: str, label: Optional[str] = None) -> dict:
@@ -130,6 +113,23 @@ def summary_table(runs: List[dict], target: float) -> List[str]:
                      f"{100 * s['final_ap']:.1f} | {s['final_iter']} | "
                      f"{s['final_minutes']:.1f} | {s['s_per_iter']:.2f} |")
     return lines
+
+
+def write_readme_section(readme: str, runs: List[dict], target: float,
+                         page: str) -> None:
+    """Rewrite the ``<!-- time_to_accuracy:begin/end -->`` section of
+    ``readme`` with :func:`summary_table` and a link to ``page``, so the
+    README's figures are the tool's, never typed."""
+    from custom_modules.reporting import replace_section
+    with open(readme) as f:
+        text = f.read()
+    link = osp.relpath(page, osp.dirname(readme) or '.')
+    body = '\n'.join(summary_table(runs, target) + [
+        '', 'Written by `tools/analysis/time_to_accuracy.py` with '
+        f'[{page}]({link}), which has the machine, the curves and the '
+        'command.'])
+    with open(readme, 'w') as f:
+        f.write(replace_section(text, 'time_to_accuracy', body))
 
 
 def render_markdown(runs: List[dict], target: float, command: str,

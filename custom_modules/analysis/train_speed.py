@@ -115,16 +115,16 @@ def time_train_interleaved(config: str, variants: Dict[str, dict],
 
 
 def _isa_line() -> str:
-    """ATen's CPU capability and oneDNN's cap: ``ATEN_CPU_CAPABILITY=avx2
-    ONEDNN_MAX_CPU_ISA=AVX2`` make a CPU with AVX512 time the AVX2 path, and
-    a page must say which one it timed."""
-    import os
-    import torch
-    from custom_modules.engine.bf16_autocast_optim_wrapper import native_bf16
-    return (f'ATen {torch.backends.cpu.get_cpu_capability()}, oneDNN '
-            f"{os.environ.get('ONEDNN_MAX_CPU_ISA', 'max')}, "
-            f'{torch.get_num_threads()} threads, native bf16 '
-            f"{'yes' if native_bf16('cpu') else 'no'}")
+    """The instruction sets of this process (MetricsRecorderHook's
+    compute_path): ``ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2`` make
+    a CPU with AVX512 time the AVX2 path, and a page must say which one it
+    timed."""
+    from custom_modules.engine.metrics_recorder_hook import compute_path
+    p = compute_path()
+    onednn = p['onednn_max_isa']
+    return (f"ATen {p['aten_isa']}, oneDNN "
+            f"{'max' if onednn == 'default' else onednn}, {p['threads']} "
+            f"threads, native bf16 {'yes' if p['native_bf16'] else 'no'}")
 
 
 def render_markdown(config: str, rows: List[dict], env: Dict[str, str],

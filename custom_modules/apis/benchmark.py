@@ -18,16 +18,10 @@ import statistics
 import time
 from typing import Dict, List, NamedTuple, Optional
 
+from custom_modules.engine.metrics_recorder_hook import read_val_records
 from custom_modules.reporting import machine_table
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-
-
-def read_jsonl(path: str) -> List[dict]:
-    if not osp.isfile(path):
-        return []
-    with open(path) as f:
-        return [json.loads(line) for line in f if line.strip()]
 
 
 # A zoo run asks each config for its schedule, seed and recipe once per
@@ -84,7 +78,7 @@ def is_trained(work_dir: str, max_iters: int) -> bool:
     """DONE, as for every run (apis/train.py); runs trained before DONE
     existed count when they validated at their last iteration."""
     from .train import finished
-    records = read_jsonl(osp.join(work_dir, 'val_metrics.jsonl'))
+    records = read_val_records(work_dir)
     return finished(work_dir) or any(r.get('iter') == max_iters
                                      for r in records)
 
@@ -418,7 +412,7 @@ def leaderboard_configs(selected: List[str], repo: str = None) -> List[str]:
 
 def collect_row(config: str, work_dir: str) -> dict:
     name = osp.splitext(osp.basename(config))[0]
-    curve = read_jsonl(osp.join(work_dir, 'val_metrics.jsonl'))
+    curve = read_val_records(work_dir)
     row = dict(name=name, config=config, max_iters=max_iters_of(config),
                recipe=recipe_fingerprint(config), curve=curve)
     if curve:
@@ -529,7 +523,7 @@ def collect_seeds(config: str, work_dir: str,
             continue
     finished = []
     for seed, d in sorted(runs, key=lambda r: (r[0] is None, r[0] or 0)):
-        last = [r for r in read_jsonl(osp.join(d, 'val_metrics.jsonl'))
+        last = [r for r in read_val_records(d)
                 if r.get('iter') == max_iters]
         if last:
             finished.append((seed, last[-1]))

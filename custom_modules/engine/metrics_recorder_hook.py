@@ -23,11 +23,33 @@ import json
 import os
 import os.path as osp
 import time
+from typing import List
 
 import torch
 
 from mmengine.hooks import Hook
 from mmdet.registry import HOOKS
+
+
+def read_val_records(work_dir: str) -> List[dict]:
+    """Every validation this hook recorded in ``work_dir``
+    (val_metrics.jsonl), one per iteration, in order; [] when there is
+    none. The one reader of the file, for the zoo, the curves page and the
+    paper claims alike."""
+    records = {}
+    try:
+        with open(osp.join(work_dir, 'val_metrics.jsonl')) as f:
+            for line in f:
+                try:
+                    rec = json.loads(line)
+                except ValueError:
+                    continue  # blank, or a line cut by a kill
+                # A resumed run may validate an iteration twice; keep the
+                # later record, which continues the original clock.
+                records[rec['iter']] = rec
+    except OSError:
+        return []
+    return [records[i] for i in sorted(records)]
 
 
 def compute_path(runner=None) -> dict:

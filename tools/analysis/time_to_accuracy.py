@@ -68,15 +68,7 @@ def main(argv=None):
                                     plot=osp.relpath(png, osp.dirname(
                                         args.out) or '.')))
     if args.readme:
-        from custom_modules.reporting import replace_section
-        with open(args.readme) as f:
-            text = f.read()
-        body = '\n'.join(tta.summary_table(runs, target) + [
-            '', f'Written by `tools/analysis/time_to_accuracy.py` with '
-            f'[{args.out}]({osp.relpath(args.out, osp.dirname(args.readme) or ".")}), '
-            'which has the machine, the curves and the command.'])
-        with open(args.readme, 'w') as f:
-            f.write(replace_section(text, 'time_to_accuracy', body))
+        tta.write_readme_section(args.readme, runs, target, args.out)
     for run in runs:
         s = tta.summarize(run, target)
         hit = ('not reached' if s['hit_iter'] is None

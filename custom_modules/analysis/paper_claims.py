@@ -87,8 +87,14 @@ CLAIMS = (
         treatment=Arm('FL, gamma=2 alpha=0.25', 34.0,
                       (f'{FOCAL}/gamma=2_alpha=0.25_seed=*',)),
         commands=('python tools/sweep.py '
-                  'configs/ablations/retinanet_r18_fpn_160_focal_ablation.py '
-                  '--preset focal-gamma --seeds 0,1,2 --name focal-table1b',)),
+                  'configs/ablations/retinanet_r18_fpn_focal_ablation.py '
+                  '--grid model.bbox_head.loss_cls.gamma=0,2 '
+                  '--grid model.bbox_head.loss_cls.alpha=0.75,0.25 --zip '
+                  '--seeds 0,1,2 --name focal-table1b',),
+        note='RetinaNet on a ResNet-18 from a random init at 128-192 px, '
+        'the two cells of the comparison only; the full gamma x alpha grid '
+        'is the same command with --preset focal-gamma (same run '
+        'directories).'),
     Claim(
         key='refinedet_vs_ssd',
         title='RefineDet320 beats SSD300',
@@ -96,17 +102,20 @@ CLAIMS = (
         'Object Detection, CVPR 2018, its COCO test-dev table',
         setting='VGG-16, COCO trainval35k, test-dev',
         metric='coco/bbox_mAP',
-        baseline=Arm('SSD300', 25.1, (f'{ZOO}/ssd300',
-                                      f'{ZOO}/ssd300/seed=*'), zoo='ssd300'),
+        baseline=Arm('SSD300', 25.1, (f'{ZOO}/ssd300_vgg16w4',
+                                      f'{ZOO}/ssd300_vgg16w4/seed=*'),
+                     zoo='ssd300_vgg16w4'),
         treatment=Arm('RefineDet320', 29.4,
-                      (f'{ZOO}/refinedet320', f'{ZOO}/refinedet320/seed=*'),
-                      zoo='refinedet320'),
-        commands=('python tools/benchmark_zoo.py --configs configs/ssd300.py '
-                  'configs/refinedet320.py --seeds 0-2',),
-        note='The recorded RefineDet320 seeds were trained before the '
-        "negative anchor filter followed the official release (positives "
-        "were filtered too, configs/ablations/refinedet320_filter_all.py); "
-        'retrain them for a verdict on the current recipe.'),
+                      (f'{ZOO}/refinedet320_vgg16w4',
+                       f'{ZOO}/refinedet320_vgg16w4/seed=*'),
+                      zoo='refinedet320_vgg16w4'),
+        commands=('python tools/benchmark_zoo.py --configs '
+                  'configs/ablations/ssd300_vgg16w4.py '
+                  'configs/ablations/refinedet320_vgg16w4.py --seeds 0-2 '
+                  '--jobs 2',),
+        note='Both detectors at a quarter of VGG16\'s width (every layer, '
+        'input size and anchor kept; configs/ablations/ssd300_vgg16w4.py '
+        'says why), from a random init with BN in the trunk.'),
     Claim(
         key='cascade_vs_faster_ap75',
         title='Cascade R-CNN beats Faster R-CNN at AP75',
@@ -116,16 +125,20 @@ CLAIMS = (
         setting='ResNet-50-FPN, 1x schedule, COCO minival',
         metric='coco/bbox_mAP_75',
         baseline=Arm('Faster R-CNN', 39.6,
-                     (f'{ZOO}/faster_rcnn_r50_fpn',
-                      f'{ZOO}/faster_rcnn_r50_fpn/seed=*'),
-                     zoo='faster_rcnn_r50_fpn'),
+                     (f'{ZOO}/faster_rcnn_r18_fpn_192',
+                      f'{ZOO}/faster_rcnn_r18_fpn_192/seed=*'),
+                     zoo='faster_rcnn_r18_fpn_192'),
         treatment=Arm('Cascade R-CNN', 44.6,
-                      (f'{ZOO}/cascade_rcnn_r50_fpn',
-                       f'{ZOO}/cascade_rcnn_r50_fpn/seed=*'),
-                      zoo='cascade_rcnn_r50_fpn'),
+                      (f'{ZOO}/cascade_rcnn_r18_fpn_192',
+                       f'{ZOO}/cascade_rcnn_r18_fpn_192/seed=*'),
+                      zoo='cascade_rcnn_r18_fpn_192'),
         commands=('python tools/benchmark_zoo.py --configs '
-                  'configs/faster_rcnn_r50_fpn.py '
-                  'configs/cascade_rcnn_r50_fpn.py --seeds 0-2',)),
+                  'configs/ablations/faster_rcnn_r18_fpn_192.py '
+                  'configs/ablations/cascade_rcnn_r18_fpn_192.py --seeds 0-2 '
+                  '--jobs 2',),
+        note='Both on a ResNet-18 FPN at 128-192 px with 256-wide box '
+        'heads, from a random init (configs/ablations/'
+        'faster_rcnn_r18_fpn_192.py says why).'),
 )
 
 

@@ -32,6 +32,17 @@ of ``features`` therefore stay those of mmdet's SSDVGG, so
 mmcv's VGG puts every BatchNorm in eval mode during training (its
 ``bn_eval=True`` default, meant for a frozen pre-trained VGG-BN); here the
 norms are the point of training from scratch, so they train.
+
+A narrower VGG for studies
+--------------------------
+``widen_factor`` scales the channels of every convolution (conv1_1 keeps its
+3 inputs). A convolution's cost is in_channels x out_channels, so a factor
+of 1/4 divides the trunk's multiply-adds by about 16 while keeping every
+layer, stride, dilation and receptive field, and so every default box: the
+detector is the same design at a fraction of its width. Comparisons of two
+detectors (SSD300 against RefineDet320) made at the same factor then
+measure the designs, not the width; the configs that use it say so in their
+names (``configs/ablations/*_vgg16w4_*``). 1 is mmdet's VGG16.
 """
 from collections import OrderedDict
 
@@ -58,13 +69,18 @@ class NormSSDVGG(SSDVGG):
         norm_cfg (dict, optional): The norm layer after every trunk
             convolution, e.g. ``dict(type='BN')``. None builds mmdet's plain
             SSDVGG, so the paper configs stay exactly the paper's.
+        widen_factor (float): Multiplies the channels of every convolution
+            (see "A narrower VGG for studies"). 1 is mmdet's SSDVGG.
         **kwargs: SSDVGG's arguments (depth, with_last_pool, ceil_mode,
             out_indices, out_feature_indices, init_cfg).
     """
 
-    def __init__(self, *args, norm_cfg=None, **kwargs):
+    def __init__(self, *args, norm_cfg=None, widen_factor=1.0, **kwargs):
         super().__init__(*args, **kwargs)
         self.norm_cfg = norm_cfg
+        self.widen_factor = widen_factor
+        if widen_factor != 1.0:
+            self.narrow_convolutions()
         # Train the norms (see the module docstring).
         self.bn_eval = False
         self.bn_frozen = False
@@ -72,6 +88,27 @@ class NormSSDVGG(SSDVGG):
             return
         for index, channels in conv_norm_act_slots(self.features):
             self.features[index] = self.norm_act(channels)
+
+    def width(self, channels):
+        """``channels`` of the full-width VGG16 at this ``widen_factor``."""
+        return max(1, int(round(channels * self.widen_factor)))
+
+    def narrow_convolutions(self):
+        """Rebuild every convolution of ``features`` at ``widen_factor``,
+        same kernel, stride, padding and dilation (the image's 3 channels
+        stay 3)."""
+        if not 0 < self.widen_factor <= 1:
+            raise ValueError('widen_factor must be in (0, 1], got '
+                             f'{self.widen_factor}')
+        for index, conv in enumerate(self.features):
+            if not isinstance(conv, nn.Conv2d):
+                continue
+            in_channels = (conv.in_channels if conv.in_channels == 3 else
+                           self.width(conv.in_channels))
+            self.features[index] = nn.Conv2d(
+                in_channels, self.width(conv.out_channels), conv.kernel_size,
+                stride=conv.stride, padding=conv.padding,
+                dilation=conv.dilation)
 
     def norm_act(self, channels):
         """What follows a convolution with ``channels`` outputs: a ReLU, with

@@ -84,6 +84,9 @@ class RefineDetVGG(NormSSDVGG):
         norm_cfg (dict, optional): Norm layer after every convolution,
             e.g. ``dict(type='BN')`` to train from scratch. None (the paper)
             keeps VGG16 without normalisation.
+        widen_factor (float): Multiplies the channels of the VGG16 body,
+            fc6 and fc7 (NormSSDVGG's "narrower VGG for studies");
+            ``extra_channels`` are given as they are wanted.
         ceil_mode (bool): Round pooled sizes up. With it every level is
             ``ceil(previous / 2)``, which is what the TCB's 2x up-sampling
             relies on to cover the finer level after cropping.
@@ -102,6 +105,7 @@ class RefineDetVGG(NormSSDVGG):
                  l2_norm_scales=(10., 8.),
                  ceil_mode=True,
                  norm_cfg=None,
+                 widen_factor=1.0,
                  init_cfg=None):
         if depth != 16:
             raise ValueError(
@@ -113,14 +117,16 @@ class RefineDetVGG(NormSSDVGG):
             out_indices=(3, 4),
             out_feature_indices=(_CONV4_3_RELU, _CONV5_3_RELU, _FC7_RELU),
             norm_cfg=norm_cfg,
+            widen_factor=widen_factor,
             init_cfg=init_cfg)
+        conv5_3, fc7 = self.width(512), self.width(1024)
 
         # SSD's 3x3 stride-1 pool5 would leave fc7 at stride 16; RefineDet
         # wants it one octave lower.
         self.features[_POOL5] = nn.MaxPool2d(
             kernel_size=2, stride=2, ceil_mode=ceil_mode)
         self.features[_FC6] = nn.Conv2d(
-            512, 1024, kernel_size=3, padding=fc6_dilation,
+            conv5_3, fc7, kernel_size=3, padding=fc6_dilation,
             dilation=fc6_dilation)
 
         conv6_1_channels, conv6_2_channels = extra_channels
@@ -128,7 +134,7 @@ class RefineDetVGG(NormSSDVGG):
         # layers added to VGG16); a layer filter, unlike a name override,
         # leaves the norm layers to their constant init.
         self.extra = Sequential(
-            nn.Conv2d(1024, conv6_1_channels, kernel_size=1),
+            nn.Conv2d(fc7, conv6_1_channels, kernel_size=1),
             self.norm_act(conv6_1_channels),
             nn.Conv2d(conv6_1_channels, conv6_2_channels, kernel_size=3,
                       stride=2, padding=1),
@@ -137,9 +143,9 @@ class RefineDetVGG(NormSSDVGG):
                           layer='Conv2d'))
 
         conv4_3_scale, conv5_3_scale = l2_norm_scales
-        self.conv4_3_norm = L2Norm(512, conv4_3_scale)
-        self.conv5_3_norm = L2Norm(512, conv5_3_scale)
-        self.out_channels = (512, 512, 1024, conv6_2_channels)
+        self.conv4_3_norm = L2Norm(conv5_3, conv4_3_scale)
+        self.conv5_3_norm = L2Norm(conv5_3, conv5_3_scale)
+        self.out_channels = (conv5_3, conv5_3, fc7, conv6_2_channels)
 
         # mmengine applies a 'Pretrained' entry after all others, so these
         # initialise the new layers without being overwritten by -- or

@@ -1,6 +1,7 @@
 """NormSSDVGG: SSDVGG's layers and names, a BN after each of its 15
 convolutions, taps at the same depths, BN that really trains, and an SSD
 VGG16 checkpoint that still fills every convolution."""
+import pytest
 import torch
 import torch.nn as nn
 from mmdet.models.backbones import SSDVGG
@@ -76,3 +77,40 @@ def test_an_ssd_vgg16_checkpoint_fills_every_convolution(tmp_path):
     loaded = model.state_dict()
     for name, value in source.state_dict().items():
         assert torch.equal(loaded[name], value), name
+
+
+def test_a_quarter_width_keeps_every_layer_and_divides_the_macs_by_16():
+    full = NormSSDVGG(**SSD300_VGG, norm_cfg=dict(type='BN'))
+    quarter = NormSSDVGG(**SSD300_VGG, norm_cfg=dict(type='BN'),
+                         widen_factor=0.25)
+    full_convs = [m for m in full.features if isinstance(m, nn.Conv2d)]
+    convs = [m for m in quarter.features if isinstance(m, nn.Conv2d)]
+    assert [c.out_channels for c in convs] == \
+        [c.out_channels // 4 for c in full_convs]
+    # The image keeps its 3 channels; every other input is narrowed.
+    assert convs[0].in_channels == 3
+    assert [c.in_channels for c in convs[1:]] == \
+        [c.in_channels // 4 for c in full_convs[1:]]
+    # Same geometry, so the same taps at the same resolutions.
+    assert [(c.kernel_size, c.stride, c.padding, c.dilation)
+            for c in convs] == [(c.kernel_size, c.stride, c.padding,
+                                 c.dilation) for c in full_convs]
+    assert [n.num_features for n in _norms(quarter)] == \
+        [c.out_channels for c in convs]
+    # in x out channels per conv: all but conv1_1 are 1/16, conv1_1 1/4.
+    weights = sum(c.weight.numel() for c in convs)
+    full_weights = sum(c.weight.numel() for c in full_convs)
+    expected = (full_convs[0].weight.numel() / 4 +
+                sum(c.weight.numel() for c in full_convs[1:]) / 16)
+    assert weights == expected < full_weights / 15.9
+    quarter.init_weights()
+    quarter.eval()
+    with torch.no_grad():
+        conv4_3, fc7 = quarter(torch.rand(1, 3, 300, 300))
+    assert tuple(conv4_3.shape) == (1, 128, 38, 38)
+    assert tuple(fc7.shape) == (1, 256, 19, 19)
+
+
+def test_a_width_above_one_is_refused():
+    with pytest.raises(ValueError, match=r'widen_factor must be in \(0, 1\]'):
+        NormSSDVGG(**SSD300_VGG, widen_factor=2)

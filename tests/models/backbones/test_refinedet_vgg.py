@@ -119,3 +119,20 @@ def test_norm_cfg_puts_a_norm_after_all_17_convolutions():
     maps = model(torch.rand(2, 3, 320, 320))
     assert [tuple(m.shape[-2:]) for m in maps] == [(40, 40), (20, 20),
                                                     (10, 10), (5, 5)]
+
+
+def test_a_quarter_width_narrows_the_four_source_maps():
+    model = RefineDetVGG(norm_cfg=dict(type='BN'), widen_factor=0.25,
+                         extra_channels=(64, 128))
+    model.init_weights()
+    model.eval()
+    assert model.out_channels == (128, 128, 256, 128)
+    # fc6 (dilated 3x3) and the extra block's 1x1 take the narrowed widths.
+    assert tuple(model.features[31].weight.shape) == (256, 128, 3, 3)
+    assert model.extra[0].in_channels == 256
+    assert model.conv4_3_norm.weight.numel() == 128
+    with torch.no_grad():
+        maps = model(torch.rand(1, 3, 320, 320))
+    assert [m.shape[1] for m in maps] == [128, 128, 256, 128]
+    assert [tuple(m.shape[-2:]) for m in maps] == [(40, 40), (20, 20),
+                                                  (10, 10), (5, 5)]

@@ -1,0 +1,48 @@
+# Faster R-CNN on a ResNet-18 FPN at 192 px: the light twin of
+# configs/faster_rcnn_r50_fpn.py, for the Cascade-vs-Faster study at AP75
+# (docs/paper_claims.md), trained exactly as
+# configs/ablations/cascade_rcnn_r18_fpn_192.py so that only the RoI head
+# differs:
+#
+#   python tools/benchmark_zoo.py --configs configs/ablations/faster_rcnn_r18_fpn_192.py \
+#       configs/ablations/cascade_rcnn_r18_fpn_192.py --seeds 0-2 --jobs 2
+#
+# The design is Faster R-CNN's (RPN on P2-P6, RoIAlign 7x7, a 2-fc box head,
+# IoU 0.5 for the head's positives); what makes it light:
+# - ResNet-18 instead of ResNet-50, and the fp32 RetinaNet recipe's
+#   progressive resizing (128 -> 160 -> 192 px, tested at 192, batch 4;
+#   configs/ablations/retinanet_r50_fpn_fp32_20min.py says why each lever);
+# - the box head's two fc layers have 256 outputs instead of 512, and at
+#   test time the RPN passes 300 proposals instead of 1000: each RoI costs
+#   a 6,272 x fc matrix product, so on small inputs the RoI head, not the
+#   trunk, dominates (tools/analysis/model_complexity.py), three times over
+#   in the cascade. 300 proposals still cover the few dozen objects of an
+#   image of the embedded data.
+# The embedded R-50 configs at 256 px cost hours per seed to level off (the
+# zoo's train minutes in docs/benchmarks.md), three seeds per arm even more.
+_base_ = '../faster_rcnn_r50_fpn.py'
+model = dict(
+    data_preprocessor=dict(batch_augments=[
+        dict(type='ProgressiveResize', schedule=((0.5, 128), (0.8, 160)))]),
+    backbone=dict(depth=18),
+    neck=dict(in_channels=[64, 128, 256, 512]),
+    roi_head=dict(bbox_head=dict(fc_out_channels=256)),
+    test_cfg=dict(rpn=dict(max_per_img=300)))
+train_pipeline, test_pipeline = _base_.train_pipeline, _base_.test_pipeline
+train_pipeline[2].scale = test_pipeline[1].scale = (192, 192)
+train_dataloader = dict(batch_size=4, dataset=dict(pipeline=train_pipeline))
+val_dataloader = test_dataloader = dict(dataset=dict(pipeline=test_pipeline))
+optim_wrapper = dict(optimizer=dict(fused=True))
+# Long enough to level off from a random init, validated every 10%: the last
+# two validations say whether it did (tools/analysis/paper_claims.py).
+max_iters = 1200
+val_interval = 120
+warmup_iters = max_iters // 25
+train_cfg = dict(max_iters=max_iters, val_interval=val_interval)
+param_scheduler = [
+    dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0,
+         end=warmup_iters),
+    dict(type='CosineAnnealingLR', by_epoch=False, begin=warmup_iters,
+         end=max_iters, T_max=max_iters - warmup_iters, eta_min_ratio=0.05)
+]
+default_hooks = dict(checkpoint=dict(interval=val_interval, max_keep_ckpts=1))

@@ -1,0 +1,35 @@
+# SSD300 at a quarter of VGG16's width: the light twin of configs/ssd300.py,
+# for the RefineDet320-vs-SSD300 study (docs/paper_claims.md). Everything
+# that makes the design SSD300 stays: the 300x300 input, the 15 trunk
+# convolutions and the extra layers with their strides and dilations, the
+# six maps at 38/19/10/5/3/1 cells, the 8,732 default boxes, 3:1 hard
+# negative mining. Only every layer's channel count is divided by 4
+# (NormSSDVGG's widen_factor), which divides the multiply-adds by about 16:
+#
+#   python tools/benchmark_zoo.py --configs configs/ablations/ssd300_vgg16w4.py \
+#       configs/ablations/refinedet320_vgg16w4.py --seeds 0-2 --jobs 2
+#
+# Why not the full width: one fp32 training step of the faithful SSD300 costs
+# 10 s on 2 cores (docs/train_speed_fp32_avx2_cap_ssd300.md), so the ~1000
+# steps a from-scratch run needs to level off are hours per seed. A study of
+# two designs at the same reduced width compares the designs; what it does
+# not say is how either does at full width.
+_base_ = '../ssd300.py'
+model = dict(
+    backbone=dict(widen_factor=0.25),
+    neck=dict(in_channels=(128, 256),
+              out_channels=(128, 256, 128, 64, 64, 64)),
+    bbox_head=dict(in_channels=(128, 256, 128, 64, 64, 64)))
+# Long enough to level off from a random init, validated every 10%: the last
+# two validations say whether it did (tools/analysis/paper_claims.py).
+max_iters = 1200
+val_interval = 120
+warmup_iters = max_iters // 25
+train_cfg = dict(max_iters=max_iters, val_interval=val_interval)
+param_scheduler = [
+    dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0,
+         end=warmup_iters),
+    dict(type='CosineAnnealingLR', by_epoch=False, begin=warmup_iters,
+         end=max_iters, T_max=max_iters - warmup_iters, eta_min_ratio=0.05)
+]
+default_hooks = dict(checkpoint=dict(interval=val_interval, max_keep_ckpts=1))

@@ -30,10 +30,13 @@ An arm names glob patterns of run directories (tools/train.py work dirs:
 ``val_metrics.jsonl`` has the curve). Each run's seed is read from its
 directory name (``seed=N``, the convention of both ``tools/sweep.py`` and
 ``tools/benchmark_zoo.py --seeds``) or, for the zoo's own-seed run, from the
-config it dumped. An arm that is also a zoo row falls back on the committed
-record (docs/benchmark_results.json) for the seeds this machine has not
-trained, so a fresh clone still has the numbers that were measured.
+config it dumped. For the seeds this machine has not trained, an arm falls
+back on a committed record, so a fresh clone still has the numbers that
+were measured: a zoo row's is docs/benchmark_results.json, a sweep's is
+the ``runs.json`` that ``tools/sweep.py --doc`` writes beside its plots
+(docs/ablations/<name>/runs.json).
 """
+import fnmatch
 import glob
 import json
 import math
@@ -54,6 +57,7 @@ class Arm:
     paper: float                      # the paper's number for this arm, %
     runs: Tuple[str, ...]             # glob patterns of run directories
     zoo: Optional[str] = None         # its row in the committed record
+    sweep_record: Optional[str] = None  # or its sweep's runs.json
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,7 @@ class Claim:
 
 
 FOCAL = 'work_dirs/sweeps/focal-table1b'
+FOCAL_RECORD = 'docs/ablations/focal-table1b/runs.json'
 ZOO = 'work_dirs/benchmark'
 
 # The published numbers are the papers' own; the runs are ours.
@@ -83,9 +88,11 @@ CLAIMS = (
         setting='RetinaNet R-50-FPN, 600 px, COCO minival',
         metric='coco/bbox_mAP',
         baseline=Arm('CE, gamma=0 alpha=0.75', 31.1,
-                     (f'{FOCAL}/gamma=0_alpha=0.75_seed=*',)),
+                     (f'{FOCAL}/gamma=0_alpha=0.75_seed=*',),
+                     sweep_record=FOCAL_RECORD),
         treatment=Arm('FL, gamma=2 alpha=0.25', 34.0,
-                      (f'{FOCAL}/gamma=2_alpha=0.25_seed=*',)),
+                      (f'{FOCAL}/gamma=2_alpha=0.25_seed=*',),
+                      sweep_record=FOCAL_RECORD),
         commands=('python tools/sweep.py '
                   'configs/ablations/retinanet_r18_fpn_focal_ablation.py '
                   '--grid model.bbox_head.loss_cls.gamma=0,2 '
@@ -237,12 +244,37 @@ def recorded_runs(arm: Arm, metric: str, record: Dict) -> List[SeedRun]:
     return runs
 
 
+def sweep_record_runs(arm: Arm, metric: str) -> List[SeedRun]:
+    """The arm's runs in its sweep's committed runs.json: those whose run
+    id matches the last component of one of the arm's patterns."""
+    if not arm.sweep_record or not osp.isfile(arm.sweep_record):
+        return []
+    with open(arm.sweep_record) as f:
+        entries = json.load(f).get('runs', [])
+    names = [osp.basename(p) for p in arm.runs]
+    runs = []
+    for entry in entries:
+        if not any(fnmatch.fnmatchcase(entry['run_id'], n) for n in names):
+            continue
+        curve = [(int(p['iter']), 100.0 * p[metric])
+                 for p in entry.get('curve', []) if metric in p]
+        if curve:
+            runs.append(SeedRun(seed=entry.get('seed'), value=curve[-1][1],
+                                plateau=at_plateau(curve),
+                                last_iters=tuple(i for i, _ in curve[-2:]),
+                                source='record'))
+    return runs
+
+
 def arm_runs(arm: Arm, metric: str, record: Optional[Dict]) -> List[SeedRun]:
-    """This machine's runs, completed by the record for missing seeds."""
+    """This machine's runs, completed by the records for missing seeds."""
     runs = local_runs(arm, metric)
     have = {r.seed for r in runs}
-    runs += [r for r in recorded_runs(arm, metric, record or {})
-             if r.seed not in have]
+    for r in (sweep_record_runs(arm, metric) +
+              recorded_runs(arm, metric, record or {})):
+        if r.seed not in have:
+            runs.append(r)
+            have.add(r.seed)
     return sorted(runs, key=lambda r: (r.seed is None, r.seed or 0))
 
 

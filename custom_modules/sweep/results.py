@@ -17,7 +17,13 @@ directory, or after a Slurm array whose tasks ran on different nodes.
   heatmap, and AP along each axis with one-std error bars (values at equal
   spacing: the paper's gammas are neither linear nor logarithmic).
 * With ``--doc docs/ablations.md``, the sweep's section of that page,
-  between markers, so collecting again replaces only its own section.
+  between markers, so collecting again replaces only its own section, and
+  its record ``docs/ablations/<name>/runs.json``: every finished run's
+  final metrics and validation curve. work_dirs/ is not committed, so that
+  file is what a fresh clone knows of the runs (tools/analysis/
+  paper_claims.py reads it for the seeds it cannot find on disk).
+  Collecting again adds and updates runs, and never drops one that this
+  machine does not have.
 """
 import csv
 import json
@@ -28,6 +34,7 @@ import shutil
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
+from custom_modules.engine.metrics_recorder_hook import read_val_records
 from custom_modules.reporting import replace_section
 from .launch import DONE, ERROR, RUN_JSON, read_json, run_status, write_json
 
@@ -37,6 +44,7 @@ COLUMNS = {'coco/bbox_mAP': 'AP', 'coco/bbox_mAP_50': 'AP50',
            'coco/bbox_mAP_75': 'AP75', 'coco/bbox_mAP_s': 'APs',
            'coco/bbox_mAP_m': 'APm', 'coco/bbox_mAP_l': 'APl'}
 NOT_METRICS = ('iter', 'epoch', 'train_seconds', 'val_seconds')
+RECORD = 'runs.json'
 DOC_HEADER = (
     '# Ablations\n\nMeasured tables, each written by `tools/sweep.py` from its '
     'run directories (`--collect DIR --doc docs/ablations.md`). Do not edit '
@@ -183,6 +191,37 @@ def write_results(sweep_dir: str, rows: List[Dict[str, Any]]) -> List[str]:
     write_json(json_path, dict(sweep=info, runs=[
         {k: v for k, v in r.items() if k != 'info'} for r in rows]))
     return [csv_path, json_path]
+
+
+def record_path(doc: str, name: str) -> str:
+    """Where ``--doc DOC`` keeps sweep ``name``'s record."""
+    return osp.join(osp.dirname(osp.abspath(doc)), 'ablations', name, RECORD)
+
+
+def write_record(path: str, sweep_dir: str,
+                 rows: List[Dict[str, Any]]) -> str:
+    """Merge this machine's finished runs into the record at ``path``
+    (see the module docstring): per run its seed, overrides, final metrics
+    and the COCO six at every validation."""
+    old = read_json(path) or {}
+    runs = {r['run_id']: r for r in old.get('runs', [])}
+    for r in rows:
+        if r['status'] != 'done':
+            continue
+        curve = [dict({k: rec[k] for k in COLUMNS if k in rec},
+                      iter=rec['iter'])
+                 for rec in read_val_records(osp.join(sweep_dir,
+                                                      r['run_id']))]
+        runs[r['run_id']] = dict(
+            run_id=r['run_id'], label=r['label'], seed=r['seed'],
+            overrides=r['overrides'], iter=r['iter'],
+            max_iters=r['max_iters'], train_seconds=r['train_seconds'],
+            metrics=r['metrics'], curve=curve)
+    os.makedirs(osp.dirname(path), exist_ok=True)
+    write_json(path, dict(sweep=sweep_info(rows) or old.get('sweep'),
+                          runs=sorted(runs.values(),
+                                      key=lambda r: r['run_id'])))
+    return path
 
 
 def _ap(c: Cell, m: str) -> str:
@@ -394,7 +433,8 @@ def collect_sweep(sweep_dir: str, doc: Optional[str] = None,
         with open(doc, 'w') as f:
             f.write(replace_section(text, f'sweep:{name}', render_report(
                 rows, copies, doc_dir, level=2)))
-        written += [doc] + copies
+        written += [doc] + copies + [
+            write_record(record_path(doc, name), sweep_dir, rows)]
     counts: Dict[str, int] = {}
     for r in rows:
         counts[r['status']] = counts.get(r['status'], 0) + 1

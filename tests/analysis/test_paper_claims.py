@@ -121,3 +121,39 @@ def test_tool_writes_the_page_and_rejects_an_unknown_claim(tmp_path, capsys):
     assert capsys.readouterr().err.strip().splitlines() == [
         'error: unknown claim nope; choose from focal_vs_ce, '
         'refinedet_vs_ssd, cascade_vs_faster_ap75']
+
+
+def test_a_fresh_clone_reads_a_sweeps_committed_record(tmp_path):
+    """No run dirs on this machine: the arm's seeds come from the sweep's
+    runs.json (tools/sweep.py --doc), with their curves, so the plateau
+    rule still applies; a run dir on disk wins over its record."""
+    record = tmp_path / 'runs.json'
+    entries = []
+    for seed, (ce, fl) in enumerate([(30.0, 33.0), (31.0, 34.5),
+                                     (29.5, 33.5)]):
+        for run_id, ap in ((f'gamma=0_alpha=0.75_seed={seed}', ce),
+                           (f'gamma=2_alpha=0.25_seed={seed}', fl)):
+            entries.append(dict(run_id=run_id, seed=seed, curve=[
+                {'iter': 1800, 'coco/bbox_mAP': (ap - 0.5) / 100},
+                {'iter': 2000, 'coco/bbox_mAP': ap / 100}]))
+    record.write_text(json.dumps(dict(runs=entries)))
+    sweep = tmp_path / 'sweeps'
+    c = pc.Claim(
+        key='k', title='FL beats CE', source='s', setting='s',
+        metric='coco/bbox_mAP',
+        baseline=pc.Arm('CE', 31.1, (f'{sweep}/gamma=0_alpha=0.75_seed=*',),
+                        sweep_record=str(record)),
+        treatment=pc.Arm('FL', 34.0, (f'{sweep}/gamma=2_alpha=0.25_seed=*',),
+                         sweep_record=str(record)),
+        commands=('python tools/sweep.py X',))
+    v = pc.judge(c)
+    assert [r.value for r in v.baseline] == [30.0, 31.0, 29.5]
+    assert all(r.source == 'record' and r.plateau for r in v.baseline)
+    assert v.diff_mean == pytest.approx((3.0 + 3.5 + 4.0) / 3)
+    assert v.verdict == 'reproduced'
+    # A local run of seed 1 replaces the recorded one.
+    write_run(sweep / 'gamma=0_alpha=0.75_seed=1', [(1800, 33.0),
+                                                    (2000, 33.2)])
+    v = pc.judge(c)
+    assert [r.value for r in v.baseline] == [30.0, 33.2, 29.5]
+    assert v.baseline[1].source != 'record'

@@ -44,6 +44,11 @@ def write_run(run_dir, m_ap, max_iters=20):
                'coco/bbox_mAP_m': 0.3, 'coco/bbox_mAP_l': 0.5}
     with open(os.path.join(run_dir, 'val_metrics_last.json'), 'w') as f:
         json.dump(metrics, f)
+    # The curve: a validation half-way, 5 AP lower, then the last one.
+    with open(os.path.join(run_dir, 'val_metrics.jsonl'), 'w') as f:
+        for it, ap in ((max_iters // 2, m_ap - 0.05), (max_iters, m_ap)):
+            f.write(json.dumps({'iter': it, 'coco/bbox_mAP': ap,
+                                'train_seconds': 5.0}) + '\n')
     with open(os.path.join(run_dir, 'DONE'), 'w') as f:
         json.dump(dict(wall_seconds=12.5, iter=max_iters), f)
 
@@ -142,3 +147,35 @@ def test_doc_section_is_replaced_not_duplicated(sweep_dir, collected):
     assert replace_section('a\n<!-- k:begin -->\nold\n<!-- k:end -->\nb\n',
                            'k', 'new\n') == \
         'a\n<!-- k:begin -->\nnew\n<!-- k:end -->\nb\n'
+
+
+def test_the_record_keeps_each_finished_run_and_its_curve(sweep_dir,
+                                                           collected):
+    _, doc = collected
+    record = doc.parent / 'ablations' / 'fg' / 'runs.json'
+    runs = {r['run_id']: r for r in json.load(open(record))['runs']}
+    # The failed run is not a result.
+    assert sorted(runs) == sorted(k for k, v in MAPS.items() if v is not None)
+    run = runs['gamma=0_alpha=0.75_seed=1']
+    assert run['seed'] == 1 and run['overrides'][ALPHA] == 0.75
+    assert run['metrics']['coco/bbox_mAP'] == 0.334
+    assert run['curve'] == [{'iter': 10, 'coco/bbox_mAP': pytest.approx(0.284)},
+                            {'iter': 20, 'coco/bbox_mAP': 0.334}]
+
+
+def test_collecting_elsewhere_never_drops_a_recorded_run(sweep_dir, collected,
+                                                          tmp_path):
+    """A machine with only part of the runs updates the record; the runs it
+    does not have stay as they were recorded."""
+    _, doc = collected
+    import shutil
+    partial = tmp_path / 'fg'
+    shutil.copytree(sweep_dir, partial)
+    shutil.rmtree(partial / 'CE_seed=1')
+    write_run(str(partial / 'CE_seed=0'), 0.290)
+    record = doc.parent / 'ablations' / 'fg' / 'runs.json'
+    collect_sweep(str(partial), doc=str(doc), plots=False)
+    runs = {r['run_id']: r for r in json.load(open(record))['runs']}
+    assert runs['CE_seed=0']['metrics']['coco/bbox_mAP'] == 0.290
+    assert runs['CE_seed=1']['metrics']['coco/bbox_mAP'] == 0.260
+    assert len(runs) == 9

@@ -79,8 +79,11 @@ def main(argv=None):
     own = {c: bench.config_seed(c) for c in work}
     if not (args.table_only or args.no_train):
         todo = []
-        for c in configs:
-            for seed in seeds:
+        # Seed by seed, every config of a seed before the next seed: a study
+        # cut short then holds complete pairs (seed s of both arms), which
+        # is what paper_claims compares.
+        for seed in seeds:
+            for c in configs:
                 job = bench.seed_job(c, work[c], seed, own[c])
                 if bench.is_trained(job.work_dir, bench.max_iters_of(c)):
                     print(f'[benchmark] {job.label}: trained, skipped')

@@ -58,24 +58,10 @@ model = dict(
 # bf16 (AVX512-BF16/AMX) and fp32 (AVX2-only CPUs, slower per step);
 # configs/ablations/retinanet_r50_fpn_fp32_20min.py is the recipe re-planned
 # for 20 fp32 minutes.
-img_scale = (192, 192)
 max_iters = 1800
 warmup_iters = max_iters // 25
-train_pipeline = [
-    dict(type='LoadImageOrSkip'),
-    dict(type='LoadAnnotations', with_bbox=True),
-    dict(type='Resize', scale=img_scale, keep_ratio=True),
-    dict(type='RandomFlip', prob=0.5),
-    dict(type='PackDetInputs')
-]
-test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=img_scale, keep_ratio=True),
-    dict(type='LoadAnnotations', with_bbox=True),
-    dict(type='PackDetInputs',
-         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
-                    'scale_factor'))
-]
+train_pipeline, test_pipeline = _base_.train_pipeline, _base_.test_pipeline
+train_pipeline[2].scale = test_pipeline[1].scale = (192, 192)
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
 test_dataloader = val_dataloader

@@ -38,23 +38,8 @@ model = dict(
         stacked_convs=2,
         anchor_generator=dict(octave_base_scale=2)))
 
-img_scale = (160, 160)
-backend_args = None
-train_pipeline = [
-    dict(type='LoadImageOrSkip', backend_args=backend_args),
-    dict(type='LoadAnnotations', with_bbox=True),
-    dict(type='Resize', scale=img_scale, keep_ratio=True),
-    dict(type='RandomFlip', prob=0.5),
-    dict(type='PackDetInputs')
-]
-test_pipeline = [
-    dict(type='LoadImageFromFile', backend_args=backend_args),
-    dict(type='Resize', scale=img_scale, keep_ratio=True),
-    dict(type='LoadAnnotations', with_bbox=True),
-    dict(type='PackDetInputs',
-         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
-                    'scale_factor'))
-]
+train_pipeline, test_pipeline = _base_.train_pipeline, _base_.test_pipeline
+train_pipeline[2].scale = test_pipeline[1].scale = (160, 160)
 # One loader worker per run: a sweep runs several trainings side by side and
 # 160 px JPEG decoding is cheap next to the model.
 train_dataloader = dict(batch_size=4, num_workers=1,

@@ -21,8 +21,8 @@ train_dataloader = dict(batch_size=4, dataset=dict(pipeline=train_pipeline))
 val_dataloader = test_dataloader = dict(dataset=dict(pipeline=test_pipeline))
 optim_wrapper = dict(optimizer=dict(fused=True))
 # Faster R-CNN's light twin's schedule.
-max_iters = 1200
-val_interval = 120
+max_iters = 2400
+val_interval = 240
 warmup_iters = max_iters // 25
 train_cfg = dict(max_iters=max_iters, val_interval=val_interval)
 param_scheduler = [

@@ -35,8 +35,8 @@ val_dataloader = test_dataloader = dict(dataset=dict(pipeline=test_pipeline))
 optim_wrapper = dict(optimizer=dict(fused=True))
 # Long enough to level off from a random init, validated every 10%: the last
 # two validations say whether it did (tools/analysis/paper_claims.py).
-max_iters = 1200
-val_interval = 120
+max_iters = 2400
+val_interval = 240
 warmup_iters = max_iters // 25
 train_cfg = dict(max_iters=max_iters, val_interval=val_interval)
 param_scheduler = [

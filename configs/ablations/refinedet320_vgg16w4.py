@@ -14,8 +14,8 @@ model = dict(
         arm=dict(in_channels=(128, 128, 256, 128)),
         odm=dict(in_channels=(64, 64, 64, 64))))
 # SSD300's light twin's schedule (ssd300_vgg16w4.py says why).
-max_iters = 1200
-val_interval = 120
+max_iters = 1600
+val_interval = 160
 warmup_iters = max_iters // 25
 train_cfg = dict(max_iters=max_iters, val_interval=val_interval)
 param_scheduler = [

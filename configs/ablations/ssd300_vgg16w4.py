@@ -9,9 +9,9 @@
 #   python tools/benchmark_zoo.py --configs configs/ablations/ssd300_vgg16w4.py \
 #       configs/ablations/refinedet320_vgg16w4.py --seeds 0-2 --jobs 2
 #
-# Why not the full width: one fp32 training step of the faithful SSD300 costs
-# 10 s on 2 cores (docs/train_speed_fp32_avx2_cap_ssd300.md), so the ~1000
-# steps a from-scratch run needs to level off are hours per seed. A study of
+# Why not the full width: at the time a training step of the faithful SSD300
+# takes on 2 cores (docs/train_speed_fp32_avx2_cap_ssd300.md), the steps a
+# from-scratch run needs to level off are hours per seed. A study of
 # two designs at the same reduced width compares the designs; what it does
 # not say is how either does at full width.
 _base_ = '../ssd300.py'
@@ -22,8 +22,8 @@ model = dict(
     bbox_head=dict(in_channels=(128, 256, 128, 64, 64, 64)))
 # Long enough to level off from a random init, validated every 10%: the last
 # two validations say whether it did (tools/analysis/paper_claims.py).
-max_iters = 1200
-val_interval = 120
+max_iters = 1600
+val_interval = 160
 warmup_iters = max_iters // 25
 train_cfg = dict(max_iters=max_iters, val_interval=val_interval)
 param_scheduler = [

@@ -3,7 +3,7 @@
 # configs/ablations/faster_rcnn_r18_fpn_192.py (which says what is light and
 # why), so that the Cascade-vs-Faster study compares RoI heads only: each
 # stage's head has Faster's light head's 256-wide fc layers and samples
-# Faster's 256 RoIs per image.
+# Faster's 128 RoIs per image.
 _base_ = '../cascade_rcnn_r50_fpn.py'
 model = dict(
     data_preprocessor=dict(batch_augments=[
@@ -12,7 +12,7 @@ model = dict(
     neck=dict(in_channels=[64, 128, 256, 512]),
     roi_head=dict(bbox_head=[dict(head, fc_out_channels=256)
                              for head in _base_.cascade_bbox_heads]),
-    train_cfg=dict(rcnn=[dict(stage, sampler=dict(stage.sampler, num=256))
+    train_cfg=dict(rcnn=[dict(stage, sampler=dict(stage.sampler, num=128))
                          for stage in _base_.model.train_cfg.rcnn]),
     test_cfg=dict(rpn=dict(max_per_img=300)))
 train_pipeline, test_pipeline = _base_.train_pipeline, _base_.test_pipeline

@@ -17,7 +17,11 @@
 #   a 6,272 x fc matrix product, so on small inputs the RoI head, not the
 #   trunk, dominates (tools/analysis/model_complexity.py), three times over
 #   in the cascade. 300 proposals still cover the few dozen objects of an
-#   image of the embedded data.
+#   image of the embedded data;
+# - 128 RoIs per image train the box head instead of 256 (up to 32 of them
+#   positive, for an image of about five objects): on a CPU, mmcv's
+#   RoIAlign, whose cost is proportional to the RoIs, is most of the step
+#   (a profile in docs/benchmark_notes.md).
 # The embedded R-50 configs at 256 px cost hours per seed to level off (the
 # zoo's train minutes in docs/benchmarks.md), three seeds per arm even more.
 _base_ = '../faster_rcnn_r50_fpn.py'
@@ -27,6 +31,7 @@ model = dict(
     backbone=dict(depth=18),
     neck=dict(in_channels=[64, 128, 256, 512]),
     roi_head=dict(bbox_head=dict(fc_out_channels=256)),
+    train_cfg=dict(rcnn=dict(sampler=dict(num=128))),
     test_cfg=dict(rpn=dict(max_per_img=300)))
 train_pipeline, test_pipeline = _base_.train_pipeline, _base_.test_pipeline
 train_pipeline[2].scale = test_pipeline[1].scale = (192, 192)

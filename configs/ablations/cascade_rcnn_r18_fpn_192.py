@@ -22,13 +22,13 @@ val_dataloader = test_dataloader = dict(dataset=dict(pipeline=test_pipeline))
 optim_wrapper = dict(optimizer=dict(fused=True))
 # Faster R-CNN's light twin's schedule.
 max_iters = 2400
-val_interval = 240
+val_interval = max_iters // 12
 warmup_iters = max_iters // 25
 train_cfg = dict(max_iters=max_iters, val_interval=val_interval)
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0,
          end=warmup_iters),
-    dict(type='CosineAnnealingLR', by_epoch=False, begin=warmup_iters,
-         end=max_iters, T_max=max_iters - warmup_iters, eta_min_ratio=0.05)
+    dict(type='MultiStepLR', by_epoch=False, begin=0, end=max_iters,
+         milestones=[max_iters * 8 // 12, max_iters * 11 // 12], gamma=0.1)
 ]
 default_hooks = dict(checkpoint=dict(interval=val_interval, max_keep_ckpts=1))

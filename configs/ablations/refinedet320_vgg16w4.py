@@ -14,14 +14,14 @@ model = dict(
         arm=dict(in_channels=(128, 128, 256, 128)),
         odm=dict(in_channels=(64, 64, 64, 64))))
 # SSD300's light twin's schedule (ssd300_vgg16w4.py says why).
-max_iters = 1600
-val_interval = 160
+max_iters = 1200
+val_interval = max_iters // 12
 warmup_iters = max_iters // 25
 train_cfg = dict(max_iters=max_iters, val_interval=val_interval)
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0,
          end=warmup_iters),
-    dict(type='CosineAnnealingLR', by_epoch=False, begin=warmup_iters,
-         end=max_iters, T_max=max_iters - warmup_iters, eta_min_ratio=0.05)
+    dict(type='MultiStepLR', by_epoch=False, begin=0, end=max_iters,
+         milestones=[max_iters * 8 // 12, max_iters * 11 // 12], gamma=0.1)
 ]
 default_hooks = dict(checkpoint=dict(interval=val_interval, max_keep_ckpts=1))

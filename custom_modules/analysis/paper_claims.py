@@ -204,11 +204,14 @@ def run_seed(run_dir: str) -> Optional[int]:
 
 
 def local_runs(arm: Arm, metric: str) -> List[SeedRun]:
+    """The arm's finished runs on this machine. A run still training (no
+    DONE) is not a result yet: its last validation is a point on the way."""
+    from custom_modules.apis.train import finished
     runs = []
     for pattern in arm.runs:
         for run_dir in sorted(glob.glob(pattern)):
             curve = read_curve(run_dir, metric)
-            if not curve:
+            if not curve or not finished(run_dir):
                 continue
             runs.append(SeedRun(seed=run_seed(run_dir), value=curve[-1][1],
                                 plateau=at_plateau(curve),

@@ -8,13 +8,23 @@ import pytest
 from custom_modules.analysis import paper_claims as pc
 
 
-def write_run(path, curve, metric='coco/bbox_mAP'):
-    """A work dir with val_metrics.jsonl; ``curve`` in AP %."""
+def write_run(path, curve, metric='coco/bbox_mAP', done=True):
+    """A work dir with val_metrics.jsonl (``curve`` in AP %) and, for a run
+    that reached the end of its schedule, tools/train.py's DONE."""
     path.mkdir(parents=True, exist_ok=True)
     with open(path / 'val_metrics.jsonl', 'w') as f:
         for it, ap in curve:
             f.write(json.dumps({'iter': it, metric: ap / 100}) + '\n')
+    if done:
+        (path / 'DONE').write_text('{}')
     return str(path)
+
+
+def test_a_run_still_training_is_not_a_result(tmp_path):
+    c = claim(tmp_path)
+    write_run(tmp_path / 'a' / 'seed=0', [(100, 20.0), (200, 30.0)])
+    write_run(tmp_path / 'a' / 'seed=1', [(100, 5.0)], done=False)
+    assert [r.seed for r in pc.judge(c).baseline] == [0]
 
 
 def claim(tmp_path, paper=(30.0, 33.0), metric='coco/bbox_mAP'):

@@ -42,7 +42,7 @@ layer, stride, dilation and receptive field, and so every default box: the
 detector is the same design at a fraction of its width. Comparisons of two
 detectors (SSD300 against RefineDet320) made at the same factor then
 measure the designs, not the width; the configs that use it say so in their
-names (``configs/ablations/*_vgg16w4_*``). 1 is mmdet's VGG16.
+names (``configs/ablations/*_vgg16w4.py``). 1 is mmdet's VGG16.
 """
 from collections import OrderedDict
 

@@ -38,7 +38,8 @@ def parse_args(argv=None):
                    'rerun never touches it); no link if the file is missing')
     p.add_argument('--readme', default='README.md',
                    help="page whose <!-- zoo:begin/end --> section is "
-                   "rewritten from the record ('' to leave it)")
+                   "rewritten from the record ('' leaves it behind the record, "
+                   "which tests/apis/test_benchmark.py refuses)")
     p.add_argument('--record', default='docs/benchmark_results.json',
                    help='committed JSON of every row last shown: configs '
                    'with no work dir on this machine keep their recorded '

@@ -42,7 +42,7 @@ import json
 import math
 import os.path as osp
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from custom_modules.reporting import machine_table
@@ -158,6 +158,16 @@ class SeedRun:
     plateau: Optional[bool]
     last_iters: Tuple[int, ...] = ()
     source: str = ''
+    last_gain: Optional[float] = None  # AP gained over the last interval
+
+
+def seed_run(seed: Optional[int], curve: Sequence[Tuple[int, float]],
+             source: str) -> SeedRun:
+    """A run's result read off its validation curve."""
+    return SeedRun(seed=seed, value=curve[-1][1], plateau=at_plateau(curve),
+                   last_iters=tuple(i for i, _ in curve[-2:]), source=source,
+                   last_gain=curve[-1][1] - curve[-2][1]
+                   if len(curve) >= 2 else None)
 
 
 @dataclass
@@ -213,10 +223,7 @@ def local_runs(arm: Arm, metric: str) -> List[SeedRun]:
             curve = read_curve(run_dir, metric)
             if not curve or not finished(run_dir):
                 continue
-            runs.append(SeedRun(seed=run_seed(run_dir), value=curve[-1][1],
-                                plateau=at_plateau(curve),
-                                last_iters=tuple(i for i, _ in curve[-2:]),
-                                source=run_dir))
+            runs.append(seed_run(run_seed(run_dir), curve, run_dir))
     return runs
 
 
@@ -234,16 +241,14 @@ def recorded_runs(arm: Arm, metric: str, record: Dict) -> List[SeedRun]:
     runs = []
     if metric == 'coco/bbox_mAP' and seeds.get('ap'):
         for s, ap in zip(seeds['seeds'], seeds['ap']):
-            own = s == row_seed and curve
-            runs.append(SeedRun(seed=s, value=100.0 * ap,
-                                plateau=at_plateau(curve) if own else None,
-                                last_iters=tuple(i for i, _ in curve[-2:])
-                                if own else (), source='record'))
+            # the per-seed list has no curves: only the row's own seed
+            # knows whether it levelled off
+            run = (seed_run(s, curve, 'record') if s == row_seed and curve
+                   else SeedRun(seed=s, value=0.0, plateau=None,
+                                source='record'))
+            runs.append(replace(run, value=100.0 * ap))
     elif curve:
-        runs.append(SeedRun(seed=row_seed, value=curve[-1][1],
-                            plateau=at_plateau(curve),
-                            last_iters=tuple(i for i, _ in curve[-2:]),
-                            source='record'))
+        runs.append(seed_run(row_seed, curve, 'record'))
     return runs
 
 
@@ -262,10 +267,7 @@ def sweep_record_runs(arm: Arm, metric: str) -> List[SeedRun]:
         curve = [(int(p['iter']), 100.0 * p[metric])
                  for p in entry.get('curve', []) if metric in p]
         if curve:
-            runs.append(SeedRun(seed=entry.get('seed'), value=curve[-1][1],
-                                plateau=at_plateau(curve),
-                                last_iters=tuple(i for i, _ in curve[-2:]),
-                                source='record'))
+            runs.append(seed_run(entry.get('seed'), curve, 'record'))
     return runs
 
 
@@ -307,12 +309,18 @@ def judge(claim: Claim, record: Optional[Dict] = None) -> Verdict:
     sign = 1 if claim.treatment.paper >= claim.baseline.paper else -1
     paired = {s for s, _, _ in v.pairs}
     used = [r for r in base + treat if r.seed in paired]
+    learning = [(arm, r) for arm, runs in ((claim.baseline, base),
+                                           (claim.treatment, treat))
+                for r in runs if r.seed in paired and r.plateau is False]
     if len(v.pairs) < MIN_SEEDS:
         v.reason = (f'{len(v.pairs)} paired seed(s); {MIN_SEEDS} are '
                     'needed')
-    elif any(r.plateau is False for r in used):
-        v.reason = (f'some runs were still learning (last two validations '
-                    f'more than {PLATEAU_AP:g} AP apart)')
+    elif learning:
+        v.reason = 'still learning (last two validations more than ' \
+            f'{PLATEAU_AP:g} AP apart): ' + ', '.join(
+                f'{arm.name} seed {r.seed} {r.last_gain:+.2f} AP over '
+                f'iterations {r.last_iters[0]}-{r.last_iters[1]}'
+                for arm, r in learning)
     elif any(r.plateau is None for r in used):
         v.reason = ('the plateau of some runs is unknown (recorded AP '
                     'without a curve)')
@@ -326,6 +334,17 @@ def judge(claim: Claim, record: Optional[Dict] = None) -> Verdict:
             'opposite side')
     else:
         v.reason = 'the 95% interval of the paired difference contains 0'
+    if v.verdict == 'inconclusive' and v.diff_ci:
+        # what the interval says still matters: whether more training
+        # alone could settle the claim, and whether the paper's effect fits
+        lo, hi = v.diff_ci
+        if lo <= 0 <= hi and 'contains 0' not in v.reason:
+            v.reason += ('; the 95% interval of the paired difference '
+                         'contains 0')
+        effect = claim.treatment.paper - claim.baseline.paper
+        v.reason += (f"; the paper's {effect:+.1f} lies "
+                     f"{'inside' if lo <= effect <= hi else 'outside'} the "
+                     'interval')
     return v
 
 
@@ -344,8 +363,8 @@ def _runs_cell(runs: List[SeedRun]) -> str:
         return 'no runs'
     parts = []
     for r in runs:
-        flag = {True: '', False: ', still learning',
-                None: ', plateau unknown'}[r.plateau]
+        flag = {True: '', False: f', still learning: {r.last_gain:+.2f} '
+                'over its last interval', None: ', plateau unknown'}[r.plateau]
         where = 'record' if r.source == 'record' else 'run'
         parts.append(f'seed {r.seed}: {r.value:.1f} ({where}{flag})')
     return '; '.join(parts)
@@ -366,7 +385,9 @@ def render_markdown(verdicts: List[Verdict], env: Dict[str, str],
         "AP), and the 95% Student-t interval of the mean paired difference "
         "(treatment - baseline) to exclude 0: on the paper's side it is "
         '"reproduced", on the other "not reproduced"; anything else is '
-        '"inconclusive", with the reason.', '',
+        '"inconclusive", with the reason and whether the paper\'s effect '
+        'lies inside the interval (outside it, the data argue against an '
+        'effect that large even without a verdict).', '',
         *machine_table(env), '',
         '| claim | metric | paper | ours: baseline | ours: treatment | '
         'paired diff, 95% CI | verdict |',

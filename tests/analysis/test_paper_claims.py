@@ -93,11 +93,27 @@ def test_inconclusive_reasons(tmp_path):
     write_run(tmp_path / 'a' / 'seed=2', [(300, 32.0), (400, 32.0)])
     write_run(tmp_path / 'b' / 'seed=2', [(300, 30.0), (400, 36.0)])
     v = pc.judge(claim(tmp_path))
-    assert v.verdict == 'inconclusive' and 'still learning' in v.reason
-    # At plateau, but the differences straddle zero.
+    # diffs +2, +3, +4: [3 - 2.48, 3 + 2.48] holds the paper's +3.0
+    assert v.verdict == 'inconclusive'
+    assert v.reason == ('still learning (last two validations more than 1 AP '
+                        'apart): B seed 2 +6.00 AP over iterations 300-400; '
+                        "the paper's +3.0 lies inside the interval")
+    assert ('seed 2: 36.0 (run, still learning: +6.00 over its last '
+            'interval)') in pc.render_markdown([v], {'cpu': 'x'}, 'cmd')
+    # At plateau, but the differences straddle zero: diffs +2, +3, -6,
+    # mean -1/3, sd 4.93, half-width 4.303 * 4.93 / sqrt(3) = 12.2.
     write_run(tmp_path / 'b' / 'seed=2', [(300, 25.5), (400, 26.0)])
     v = pc.judge(claim(tmp_path))
-    assert v.verdict == 'inconclusive' and 'contains 0' in v.reason
+    assert v.verdict == 'inconclusive'
+    assert v.reason == ('the 95% interval of the paired difference contains '
+                        "0; the paper's +3.0 lies inside the interval")
+    # Tight pairs around 0 rule the paper's effect out without a verdict.
+    for s, (a, b) in enumerate([(30.0, 30.2), (35.0, 34.9), (32.0, 32.1)]):
+        write_run(tmp_path / 'a' / f'seed={s}', [(300, a), (400, a)])
+        write_run(tmp_path / 'b' / f'seed={s}', [(300, b), (400, b)])
+    v = pc.judge(claim(tmp_path))
+    assert v.verdict == 'inconclusive'
+    assert v.reason.endswith("the paper's +3.0 lies outside the interval")
 
 
 def test_record_fills_the_seeds_not_trained_here(tmp_path):

@@ -97,7 +97,8 @@ CLAIMS = (
                   'configs/ablations/retinanet_r18_fpn_focal_ablation.py '
                   '--grid model.bbox_head.loss_cls.gamma=0,2 '
                   '--grid model.bbox_head.loss_cls.alpha=0.75,0.25 --zip '
-                  '--seeds 0,1,2 --name focal-table1b',),
+                  '--seeds 0,1,2 --name focal-table1b '
+                  '--doc docs/ablations.md',),
         note='RetinaNet on a ResNet-18 from a random init at 128-192 px, '
         'the two cells of the comparison only; the full gamma x alpha grid '
         'is the same command with --preset focal-gamma (same run '
@@ -421,6 +422,27 @@ def render_markdown(verdicts: List[Verdict], env: Dict[str, str],
             + '.',
         ]
     return '\n'.join(lines) + '\n'
+
+
+def train(claim: Claim, cwd: str = '.') -> None:
+    """Run the claim's commands one after another. They are the same sweep
+    and zoo commands the page prints, and both skip finished runs and
+    resume the others from their checkpoints, so calling this again after
+    an interruption (or on another day) continues where it stopped."""
+    import shlex
+    import subprocess
+    import sys
+    from custom_modules.errors import UserError
+    for command in claim.commands:
+        argv = shlex.split(command)
+        if argv[0] == 'python':      # the interpreter running this tool
+            argv[0] = sys.executable
+        print(f'[{claim.key}] {command}', flush=True)
+        code = subprocess.call(argv, cwd=cwd)
+        if code:
+            raise UserError(f'{claim.key}: `{command}` exited with {code}; '
+                            'its output above says why, and rerunning '
+                            'resumes it')
 
 
 def load_record(path: Optional[str]) -> Dict:

@@ -2,6 +2,7 @@
 paired difference, the plateau rule, and the record as a fallback, on real
 work-dir files."""
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -183,3 +184,36 @@ def test_a_fresh_clone_reads_a_sweeps_committed_record(tmp_path):
     v = pc.judge(c)
     assert [r.value for r in v.baseline] == [30.0, 33.2, 29.5]
     assert v.baseline[1].source != 'record'
+
+
+def test_train_runs_each_command_and_stops_at_the_first_failure(
+        tmp_path, monkeypatch, capsys):
+    """--train runs the claim's own commands with this interpreter, in
+    order; a failing one ends the tool with one line naming it."""
+    import runpy
+    import sys
+    log = tmp_path / 'log.txt'
+    step = ("python -c \"import sys; open(sys.argv[1], 'a').write("
+            "sys.executable + ' ' + sys.argv[2] + '\\n')\" {} {}")
+    ok = pc.Claim(key='ok', title='B beats A', source='s', setting='s',
+                  metric='coco/bbox_mAP', baseline=pc.Arm('A', 1.0, ()),
+                  treatment=pc.Arm('B', 2.0, ()),
+                  commands=(step.format(log, 'first'),
+                            step.format(log, 'second')))
+    bad = replace(ok, key='bad', commands=(
+        'python -c "raise SystemExit(5)"', step.format(log, 'never')))
+    monkeypatch.setattr(pc, 'CLAIMS', (ok, bad))
+    main = runpy.run_path('tools/analysis/paper_claims.py')['main']
+    out = tmp_path / 'claims.md'
+    main(['--claims', 'ok', '--train', '--out', str(out), '--record', ''])
+    assert log.read_text().splitlines() == [f'{sys.executable} first',
+                                            f'{sys.executable} second']
+    assert '## B beats A' in out.read_text()
+    with pytest.raises(SystemExit):
+        main(['--train', '--out', str(out), '--record', ''])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ['error: bad: `python -c "raise SystemExit(5)"` exited '
+                   'with 5; its output above says why, and rerunning '
+                   'resumes it']
+    # 'ok' ran again (its commands resume, so that is cheap); 'never' not
+    assert log.read_text().splitlines()[-1] == f'{sys.executable} second'

@@ -3,6 +3,10 @@ seeds, the paired 95% interval and a verdict.
 
     python tools/analysis/paper_claims.py --out docs/paper_claims.md
     python tools/analysis/paper_claims.py --claims refinedet_vs_ssd
+    python tools/analysis/paper_claims.py --train --out docs/paper_claims.md
+
+--train first runs each claim's training commands (hours on a CPU; rerun
+to resume after an interruption: finished runs are skipped).
 
 Which runs each claim reads, and the rules of the verdict:
 custom_modules/analysis/paper_claims.py. The page goes under
@@ -28,15 +32,20 @@ def main(argv=None):
                    help="committed zoo record for seeds not trained here "
                    "('' to use this machine's runs only)")
     p.add_argument('--out', default='work_dirs/analysis/paper_claims.md')
+    p.add_argument('--train', action='store_true',
+                   help="first run the claims' training commands (resumable)")
     args = p.parse_args(argv)
     unknown = sorted(set(args.claims or []) - set(keys))
     if unknown:
         raise UserError(f'unknown claim {", ".join(unknown)}; choose from '
                         f'{", ".join(keys)}')
     from custom_modules.reporting import environment
+    claims = [c for c in pc.CLAIMS if not args.claims or c.key in args.claims]
+    if args.train:
+        for c in claims:
+            pc.train(c)
     record = pc.load_record(args.record)
-    verdicts = [pc.judge(c, record) for c in pc.CLAIMS
-                if not args.claims or c.key in args.claims]
+    verdicts = [pc.judge(c, record) for c in claims]
     cmd = 'python tools/analysis/paper_claims.py' + (
         f' --claims {" ".join(args.claims)}' if args.claims else '') + (
         f' --out {args.out}')

@@ -7,17 +7,17 @@ continues where it stopped. Hours of CPU: run it in the background.
     python tools/benchmark_zoo.py --configs configs/ssd300.py --seeds 0-2
     python tools/benchmark_zoo.py --table-only      # re-render from work dirs
 
+The page, the record and the README's table are rewritten after every
+finished run, so a long zoo cut short has written what it finished.
+
 Configs with no work dir on this machine keep the numbers of the committed
 record (docs/benchmark_results.json, marked * on the page), so that
 retraining one config on a fresh clone does not blank the others.
 """
 import argparse
 import json
-import os
 import os.path as osp
 
-
-from custom_modules import reporting
 from custom_modules.apis import benchmark as bench
 from custom_modules.apis.cli import user_errors_as_one_line
 from custom_modules.errors import UserError
@@ -90,7 +90,10 @@ def main(argv=None):
                     print(f'[benchmark] {job.label}: trained, skipped')
                 else:
                     todo.append(job)
-        for label, status in bench.train_jobs(todo, args.jobs).items():
+        statuses = bench.train_jobs(
+            todo, args.jobs,
+            on_finish=lambda run_dir, status: write_pages(args, work, own))
+        for label, status in statuses.items():
             print(f'[benchmark] {label}: {status}', flush=True)
     if not args.table_only:
         for c in configs:
@@ -102,32 +105,21 @@ def main(argv=None):
                           'w') as f:
                     json.dump(timing, f)
                 print(f'[benchmark] {c}: {timing["ms_median"]:.0f} ms/img')
-    rows = [bench.collect_row(c, w) for c, w in work.items()]
-    seed_rows = [bench.collect_seeds(c, w, own[c]) for c, w in work.items()]
-    env = reporting.environment()
-    if args.record:
-        rows, seed_rows = bench.merge_with_record(
-            rows, seed_rows, bench.load_record(args.record))
-    notes = None
-    if args.notes and osp.isfile(args.notes):
-        notes = osp.relpath(args.notes, osp.dirname(args.out) or '.')
-    os.makedirs(osp.dirname(args.out) or '.', exist_ok=True)
+    write_pages(args, work, own)
+
+
+def write_pages(args, work, own):
+    """The zoo page, its plot, the record and the README's table from the
+    work dirs as they are now (run after each finished training run too)."""
     if args.plot is None:
         args.plot = osp.join(osp.dirname(args.out), 'images',
                              'benchmark_curves.png')
-    plot = args.plot and bench.plot_curves(rows, args.plot)
-    with open(args.out, 'w') as f:
-        f.write(bench.render_markdown(
-            rows, env, 'python tools/benchmark_zoo.py',
-            notes, seed_rows,
-            plot and osp.relpath(plot, osp.dirname(args.out) or '.')))
-    if args.record:
-        bench.save_record(args.record, rows, seed_rows, env)
-        if args.readme and bench.refresh_readme(args.readme, args.record):
-            print(f'[benchmark] refreshed the zoo table of {args.readme}')
+    readme = bench.write_outputs(work, own, args.out, args.record,
+                                 args.readme, args.notes, args.plot)
+    if readme:
+        print(f'[benchmark] refreshed the zoo table of {args.readme}')
     print(f'[benchmark] wrote {args.out}' +
-          (f' and {args.record}' if args.record else ''))
-
+          (f' and {args.record}' if args.record else ''), flush=True)
 
 if __name__ == '__main__':
     main()

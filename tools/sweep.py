@@ -179,8 +179,13 @@ def main(argv=None):
             print(f'submit with: sbatch {script}')
         return
     try:
-        result = launch.run_sweep(run_dirs, resources,
-                                  progress=not args.no_progress)
+        # the tables (and --doc's page and record) after every finished
+        # run: a sweep of hours cut short has written what it finished
+        result = launch.run_sweep(
+            run_dirs, resources, progress=not args.no_progress,
+            on_finish=None if args.no_collect else
+            lambda run_dir, status: collect_sweep(
+                plan.sweep_dir, doc=args.doc, plots=not args.no_plots))
     except KeyboardInterrupt:
         print(f'\ninterrupted; rerun the same command to resume '
               f'({plan.sweep_dir})', file=sys.stderr)

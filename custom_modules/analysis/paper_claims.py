@@ -229,18 +229,29 @@ def local_runs(arm: Arm, metric: str) -> List[SeedRun]:
 
 
 def recorded_runs(arm: Arm, metric: str, record: Dict) -> List[SeedRun]:
-    """The arm's seeds in the committed record. Its per-seed list holds the
-    box AP only; the curve (so the plateau) is known for the row's own
-    seed."""
+    """The arm's seeds in the committed record: each finished seed's last
+    two validations (``tails``, every metric). Records written before
+    those were kept hold the box AP per seed and the curve of the row's
+    own seed only, so the others' plateau is unknown there."""
     if not arm.zoo or not record:
         return []
     row = (record.get('rows') or {}).get(arm.zoo) or {}
     seeds = (record.get('seeds') or {}).get(arm.zoo) or {}
     curve = [(int(p['iter']), 100.0 * p[metric])
              for p in row.get('curve') or [] if metric in p]
+    if curve and curve[-1][0] < row.get('max_iters', 0):
+        # the zoo records a row after every finished run, so the row of a
+        # run still training is a point on the way, not a result
+        curve = []
     row_seed = 0
     runs = []
-    if metric == 'coco/bbox_mAP' and seeds.get('ap'):
+    if seeds.get('tails'):
+        for s, tail in zip(seeds['seeds'], seeds['tails']):
+            seed_curve = [(int(p['iter']), 100.0 * p[metric])
+                          for p in tail if metric in p]
+            if seed_curve:
+                runs.append(seed_run(s, seed_curve, 'record'))
+    elif metric == 'coco/bbox_mAP' and seeds.get('ap'):
         for s, ap in zip(seeds['seeds'], seeds['ap']):
             # the per-seed list has no curves: only the row's own seed
             # knows whether it levelled off

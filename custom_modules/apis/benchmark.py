@@ -16,7 +16,7 @@ import os
 import os.path as osp
 import statistics
 import time
-from typing import Dict, List, NamedTuple, Optional
+from typing import Callable, Dict, List, NamedTuple, Optional
 
 from custom_modules.engine.metrics_recorder_hook import read_val_records
 from custom_modules.reporting import machine_table
@@ -113,12 +113,15 @@ def seed_job(config: str, work_dir: str, seed: Optional[int],
 
 
 def train_jobs(jobs: List[TrainJob], parallel: int = 1,
-               progress: bool = True) -> Dict[str, str]:
+               progress: bool = True,
+               on_finish: Optional[Callable[[str, str], None]] = None
+               ) -> Dict[str, str]:
     """Train the jobs as the runs of a sweep: each job's config (with its
     seed) is dumped into its work dir and trained by the sweep's runner,
     ``parallel`` at a time with the cores split between them, resumed from
-    its last checkpoint and skipped once DONE. Returns each job's status
-    ('done' or 'failed') by its label."""
+    its last checkpoint and skipped once DONE (``on_finish``: the runner's
+    call after each run). Returns each job's status ('done' or 'failed')
+    by its label."""
     from custom_modules.sweep import launch
     from .config import load_config
     for job in jobs:
@@ -131,7 +134,7 @@ def train_jobs(jobs: List[TrainJob], parallel: int = 1,
                              for j in jobs])
     result = launch.run_sweep([j.work_dir for j in jobs],
                               launch.plan_resources(workers=parallel),
-                              progress=progress)
+                              progress=progress, on_finish=on_finish)
     ok = set(result['done'] + result['skipped'])
     return {j.label: 'done' if j.work_dir in ok else 'failed' for j in jobs}
 
@@ -521,19 +524,24 @@ def collect_seeds(config: str, work_dir: str,
             runs.append((int(osp.basename(d).split('=', 1)[1]), d))
         except ValueError:
             continue
-    finished = []
+    finished, tails = [], []
     for seed, d in sorted(runs, key=lambda r: (r[0] is None, r[0] or 0)):
-        last = [r for r in read_val_records(d)
-                if r.get('iter') == max_iters]
+        records = read_val_records(d)
+        last = [r for r in records if r.get('iter') == max_iters]
         if last:
             finished.append((seed, last[-1]))
+            # every metric of the last two validations: what a fresh clone
+            # needs to judge a claim on any metric, plateau included
+            tails.append([{k: v for k, v in r.items()
+                           if k == 'iter' or k.startswith('coco/')}
+                          for r in records[-2:]])
     stats = {k: mean_std([m.get(f'coco/bbox_{k}') for _, m in finished])
              for k in SEED_METRICS}
     return dict(name=osp.splitext(osp.basename(config))[0],
                 recipe=recipe_fingerprint(config),
                 seeds=[s for s, _ in finished],
                 ap=[m.get('coco/bbox_mAP') for _, m in finished],
-                stats=stats)
+                tails=tails, stats=stats)
 
 
 def render_seed_table(seed_rows: List[dict]) -> List[str]:
@@ -596,6 +604,36 @@ def render_readme_table(record: Dict[str, dict]) -> str:
               'bf16 autocast (docs/benchmark_notes.md); an AVX2-only CPU '
               'trains in fp32, slower (docs/train_speed_fp32_avx2.md).']
     return '\n'.join(lines)
+
+
+def write_outputs(work: Dict[str, str], own: Dict[str, Optional[int]],
+                  out: str, record: Optional[str], readme: Optional[str],
+                  notes: Optional[str], plot: Optional[str]) -> bool:
+    """Collect every config's row and seed table from its work dir (``work``:
+    config -> work dir; ``own``: its own seed), complete them from the
+    committed ``record`` and write the zoo page ``out`` with its ``plot``,
+    the record, and the zoo table of ``readme``. True when the README was
+    rewritten."""
+    from custom_modules import reporting
+    rows = [collect_row(c, w) for c, w in work.items()]
+    seed_rows = [collect_seeds(c, w, own[c]) for c, w in work.items()]
+    env = reporting.environment()
+    if record:
+        rows, seed_rows = merge_with_record(rows, seed_rows,
+                                            load_record(record))
+    here = osp.dirname(out) or '.'
+    link = notes if notes and osp.isfile(notes) else None
+    os.makedirs(here, exist_ok=True)
+    drawn = plot and plot_curves(rows, plot)
+    with open(out, 'w') as f:
+        f.write(render_markdown(
+            rows, env, 'python tools/benchmark_zoo.py',
+            link and osp.relpath(link, here), seed_rows,
+            drawn and osp.relpath(drawn, here)))
+    if not record:
+        return False
+    save_record(record, rows, seed_rows, env)
+    return bool(readme) and refresh_readme(readme, record)
 
 
 def refresh_readme(readme: str, record_path: str) -> bool:

@@ -42,7 +42,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from custom_modules.apis.train import DONE, finished
 from custom_modules.reporting import cpu_count, environment
@@ -415,11 +415,19 @@ class Progress:
 
 def run_sweep(run_dirs: List[str], resources: Resources,
               progress: bool = True, stream=None,
-              poll_seconds: float = 0.5) -> Dict[str, List[str]]:
+              poll_seconds: float = 0.5,
+              on_finish: Optional[Callable[[str, str], None]] = None
+              ) -> Dict[str, List[str]]:
     """Run every run dir that is not done, ``resources.workers`` at a
     time. Returns ``{'done', 'failed', 'skipped'}`` lists of run dirs;
     re-raises KeyboardInterrupt (and SIGTERM, as one) after stopping the
-    runs."""
+    runs.
+
+    ``on_finish(run_dir, status)`` is called as each run ends, while the
+    others go on: a study of many hours then writes its tables after every
+    run, so what a killed session leaves on disk is already a result. An
+    error in it is reported and the sweep goes on: training outranks a
+    page."""
     result: Dict[str, List[str]] = dict(done=[], failed=[], skipped=[])
     bar = Progress(len(run_dirs), resources.workers, stream)
     queue = []
@@ -470,6 +478,11 @@ def run_sweep(run_dirs: List[str], resources: Resources,
                     msg = f'FAILED {name}: see {osp.join(p.run_dir, ERROR)}'
                 if progress:
                     bar.say(msg)
+                if on_finish is not None:
+                    try:
+                        on_finish(p.run_dir, status)
+                    except Exception as e:  # noqa: BLE001 (see docstring)
+                        bar.say(f'after {name}: {type(e).__name__}: {e}')
             if running:
                 time.sleep(poll_seconds)
     except KeyboardInterrupt:

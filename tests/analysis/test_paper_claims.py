@@ -217,3 +217,32 @@ def test_train_runs_each_command_and_stops_at_the_first_failure(
                    'resumes it']
     # 'ok' ran again (its commands resume, so that is cheap); 'never' not
     assert log.read_text().splitlines()[-1] == f'{sys.executable} second'
+
+
+def test_record_tails_judge_any_metric_and_a_row_in_training_is_no_result():
+    """The zoo's record keeps each finished seed's last two validations,
+    so a fresh clone judges an AP75 claim over all its seeds, plateau
+    included; the row of a run still training is not a result."""
+    arm = pc.Arm('Cascade', 44.6, ('/nonexistent/cascade',),
+                 zoo='cascade')
+    tails = [[{'iter': 2200, 'coco/bbox_mAP_75': 0.400},
+              {'iter': 2400, 'coco/bbox_mAP_75': 0.405}],
+             [{'iter': 2200, 'coco/bbox_mAP_75': 0.380},
+              {'iter': 2400, 'coco/bbox_mAP_75': 0.395}]]
+    record = {'rows': {'cascade': {'max_iters': 2400, 'curve': [
+        {'iter': 2400, 'coco/bbox_mAP_75': 0.405}]}},
+        'seeds': {'cascade': {'seeds': [0, 2], 'ap': [0.3, 0.3],
+                              'tails': tails}}}
+    runs = pc.recorded_runs(arm, 'coco/bbox_mAP_75', record)
+    assert [(r.seed, round(r.value, 1), r.plateau) for r in runs] == \
+        [(0, 40.5, True), (2, 39.5, False)]
+    assert runs[1].last_gain == pytest.approx(1.5)
+    # An older record without tails: only the row's own curve, and not
+    # while that run is short of its schedule.
+    record = {'rows': {'cascade': {'max_iters': 2400, 'curve': [
+        {'iter': 600, 'coco/bbox_mAP_75': 0.10},
+        {'iter': 800, 'coco/bbox_mAP_75': 0.15}]}}}
+    assert pc.recorded_runs(arm, 'coco/bbox_mAP_75', record) == []
+    record['rows']['cascade']['max_iters'] = 800
+    assert [r.value for r in pc.recorded_runs(
+        arm, 'coco/bbox_mAP_75', record)] == [15.0]

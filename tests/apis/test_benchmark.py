@@ -152,8 +152,9 @@ def test_zoo_trains_its_jobs_as_sweep_runs(monkeypatch, tmp_path):
     from custom_modules.sweep import launch
     calls = []
 
-    def fake_run_sweep(run_dirs, resources, progress=True):
+    def fake_run_sweep(run_dirs, resources, progress=True, on_finish=None):
         calls.append((run_dirs, resources))
+        on_finish(run_dirs[0], 'done')
         return dict(done=[run_dirs[0]], failed=run_dirs[1:], skipped=[])
 
     monkeypatch.setattr(launch, 'run_sweep', fake_run_sweep)
@@ -161,7 +162,10 @@ def test_zoo_trains_its_jobs_as_sweep_runs(monkeypatch, tmp_path):
     monkeypatch.setattr(launch, 'prepare_datasets', prepared.extend)
     jobs = [bench.seed_job('configs/ssd300.py', str(tmp_path / 'ssd300'),
                            s, 0) for s in (0, 2)]
-    out = bench.train_jobs(jobs, parallel=2, progress=False)
+    finished = []
+    out = bench.train_jobs(jobs, parallel=2, progress=False,
+                           on_finish=lambda d, st: finished.append((d, st)))
+    assert finished == [(str(tmp_path / 'ssd300'), 'done')]
     # The embedded data is generated once, before the parallel runs.
     assert prepared == [str(tmp_path / 'ssd300' / 'config.py'),
                         str(tmp_path / 'ssd300' / 'seed=2' / 'config.py')]
@@ -176,7 +180,8 @@ def test_zoo_trains_its_jobs_as_sweep_runs(monkeypatch, tmp_path):
     other = Config.fromfile(str(tmp_path / 'ssd300' / 'seed=2' / 'config.py'))
     assert (own.randomness.seed, other.randomness.seed) == (0, 2)
     assert own.model.bbox_head.type == 'PredictableSSDHead'
-    bench.train_jobs(jobs[:1], parallel=1, progress=False)
+    bench.train_jobs(jobs[:1], parallel=1, progress=False,
+                     on_finish=lambda d, st: None)
     assert calls[-1][1].workers == 1 and \
         calls[-1][1].threads_per_run == cpu_count()
 
@@ -409,6 +414,9 @@ def test_seed_statistics_count_only_finished_seeds(tmp_path):
     row = bench.collect_seeds('configs/ssd300.py', str(run), own_seed=0)
     assert row['seeds'] == [0, 1, 2]
     assert row['ap'] == [0.351, 0.415, 0.380]
+    # Each finished seed's last validations, metrics only (no timings).
+    assert row['tails'][2] == [{'iter': 400, 'coco/bbox_mAP': 0.380,
+                                'coco/bbox_mAP_50': 0.8}]
     mean, sd = row['stats']['mAP']
     # Hand-computed: mean 1.146 / 3 = 0.382; deviations -0.031, 0.033,
     # -0.002; sample variance (0.000961 + 0.001089 + 0.000004) / 2.

@@ -205,3 +205,34 @@ def test_array_script_runs_in_bash(tmp_path):
     proc = subprocess.run(['bash', str(tmp_path / 'run.sh')], env=env,
                           capture_output=True, text=True)
     assert proc.returncode == 0 and 'done' in proc.stdout
+
+
+def test_each_finished_run_is_reported_while_the_others_go_on(
+        tmp_path, monkeypatch):
+    """on_finish sees every run as it ends, with its status; an error in it
+    is one line in the log and the sweep carries on."""
+    from custom_modules.sweep import launch
+    runs = [str(tmp_path / n) for n in ('a', 'b', 'c')]
+    for d in runs:
+        os.makedirs(d)
+    # A stand-in for tools/train.py: 'b' fails, the others write DONE.
+    script = ("import os, sys; d = sys.argv[1]; "
+              "sys.exit(3) if d.endswith('b') else "
+              "open(os.path.join(d, 'DONE'), 'w').write('{}')")
+    monkeypatch.setattr(launch, 'train_command',
+                        lambda d, *a: [sys.executable, '-c', script, d])
+    seen = []
+
+    def on_finish(run_dir, status):
+        seen.append((os.path.basename(run_dir), status))
+        if status == 'failed':
+            raise OSError('disk full')
+
+    log = io.StringIO()
+    result = launch.run_sweep(runs, launch.plan_resources(workers=1),
+                              stream=log, poll_seconds=0.01,
+                              on_finish=on_finish)
+    assert seen == [('a', 'done'), ('b', 'failed'), ('c', 'done')]
+    assert result['done'] == [runs[0], runs[2]]
+    assert result['failed'] == [runs[1]]
+    assert 'after b: OSError: disk full' in log.getvalue()

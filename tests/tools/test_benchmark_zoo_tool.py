@@ -53,3 +53,32 @@ def test_bad_seed_list_is_one_line(tmp_path, run_tool):
     assert_one_line_error(proc, "--seeds '0,one' is not a seed list",
                           "'0,1,2'")
     assert not (tmp_path / 'p.md').exists()
+
+
+def test_pages_are_written_as_each_run_finishes(tmp_path, run_tool,
+                                                monkeypatch):
+    """A zoo of hours rewrites its record after every finished run, so a
+    session killed before the end has already written those rows."""
+    from custom_modules.apis import benchmark as bench
+    root, record = tmp_path / 'runs', tmp_path / 'record.json'
+    seen_mid_run = []
+
+    def fake_train_jobs(jobs, parallel=1, progress=True, on_finish=None):
+        assert [j.label for j in jobs] == ['configs/ssd300.py',
+                                           'configs/refinedet320.py']
+        write_final(root / 'ssd300', 0.351, 400)
+        on_finish(str(root / 'ssd300'), 'done')
+        # refinedet320 is still training here
+        seen_mid_run.append(json.loads(record.read_text()))
+        return {jobs[0].label: 'done', jobs[1].label: 'failed'}
+
+    monkeypatch.setattr(bench, 'train_jobs', fake_train_jobs)
+    proc = run_tool(['tools/benchmark_zoo.py', '--configs',
+                     'configs/ssd300.py', 'configs/refinedet320.py',
+                     '--root', str(root), '--out', str(tmp_path / 'p.md'),
+                     '--notes', '', '--readme', '', '--record', str(record),
+                     '--plot', ''])
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    mid, = seen_mid_run
+    assert mid['rows']['ssd300']['metrics']['coco/bbox_mAP'] == 0.351
+    assert 'metrics' not in mid['rows'].get('refinedet320', {})

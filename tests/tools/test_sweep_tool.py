@@ -72,6 +72,10 @@ def test_runs_finish_and_failure_is_recorded(first_sweep):
     assert '1 run(s) failed' in proc.stderr
     # Progress over runs, on stderr.
     assert '3/3 runs' in proc.stderr and 'ETA' in proc.stderr
+    # The tables rewritten after each run raised nothing (the runner would
+    # have logged 'after <run>: <error>').
+    assert not [ln for ln in proc.stderr.splitlines()
+                if ln.startswith('after ')]
 
 
 def test_swept_gamma_reaches_the_trained_model(first_sweep):

@@ -574,10 +574,12 @@ def render_seed_table(seed_rows: List[dict]) -> List[str]:
 def render_readme_table(record: Dict[str, dict]) -> str:
     """The README's zoo table, from the committed record alone (so the
     README's numbers are the record's, never typed by hand): one row per
-    config by AP, with the mean ± sd over seeds where more than one
-    finished, and where the minutes were measured."""
+    embedded config (configs/*.py; the studies' light twins are on the zoo
+    page and in docs/paper_claims.md) by AP, with the mean ± sd over seeds
+    where more than one finished, and where the minutes were measured."""
     seeds = record.get('seeds', {})
-    rows = sorted(record['rows'].values(),
+    rows = sorted((r for r in record['rows'].values()
+                   if osp.dirname(r['config']) == 'configs'),
                   key=lambda r: -(r.get('metrics') or {}).get(
                       'coco/bbox_mAP', 0))
     lines = ['| config | iters | AP | AP50 | AP75 | mask AP | AP over seeds '

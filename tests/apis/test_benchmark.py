@@ -67,8 +67,12 @@ def test_readme_table_comes_from_the_record_alone():
         'b': dict(name='b', config='configs/b.py', iter=400, max_iters=400,
                   metrics={'coco/bbox_mAP': 0.25, 'coco/bbox_mAP_50': 0.5,
                            'coco/bbox_mAP_75': 0.2, 'coco/segm_mAP': 0.22},
-                  train_minutes=60.6)})
+                  train_minutes=60.6),
+        # a study's light twin: on the zoo page, not in the README
+        'c': dict(name='c', config='configs/ablations/c.py', iter=400,
+                  max_iters=400, metrics={'coco/bbox_mAP': 0.6})})
     lines = bench.render_readme_table(record).splitlines()
+    assert not any('ablations' in ln for ln in lines)
     # Sorted by AP; the seed spread where two or more seeds finished.
     assert lines[2] == ('| `configs/b.py` | 400/400 | 25.0 | 50.0 | 20.0 | '
                         '22.0 | 30.0 ± 5.0 (2) | 61 (bf16 AVX512*) |')

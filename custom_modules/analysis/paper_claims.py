@@ -20,7 +20,9 @@ verdict rests on the 95% Student-t interval of the mean paired difference
 A comparison of two runs that are still learning says which one learns
 faster, not which one is better, and the papers claim the latter. So every
 run must be at a plateau: its last two validations within
-``PLATEAU_AP`` (1 AP) of each other on the claim's metric. Runs that are not
+``PLATEAU_AP`` (1 AP) of each other in COCO box AP, whatever metric the
+claim compares (AP75 moves more between two evaluations of the same small
+split, so on it the rule would measure evaluation noise). Runs that are not
 (or whose curve is unknown) make the verdict "inconclusive", whatever the
 interval says.
 
@@ -48,6 +50,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from custom_modules.reporting import machine_table
 
 PLATEAU_AP = 1.0     # in AP points: the last two validations this close
+PLATEAU_METRIC = 'coco/bbox_mAP'   # ... in COCO box AP, whatever the claim
 MIN_SEEDS = 3
 
 
@@ -162,13 +165,26 @@ class SeedRun:
     last_gain: Optional[float] = None  # AP gained over the last interval
 
 
-def seed_run(seed: Optional[int], curve: Sequence[Tuple[int, float]],
-             source: str) -> SeedRun:
-    """A run's result read off its validation curve."""
-    return SeedRun(seed=seed, value=curve[-1][1], plateau=at_plateau(curve),
-                   last_iters=tuple(i for i, _ in curve[-2:]), source=source,
-                   last_gain=curve[-1][1] - curve[-2][1]
-                   if len(curve) >= 2 else None)
+def curve_of(records: Sequence[Dict], metric: str
+             ) -> List[Tuple[int, float]]:
+    """(iteration, metric in %) of validation records that have it."""
+    return [(int(r['iter']), 100.0 * r[metric]) for r in records
+            if r.get(metric) is not None and r[metric] >= 0]
+
+
+def seed_run(seed: Optional[int], records: Sequence[Dict], metric: str,
+             source: str) -> Optional[SeedRun]:
+    """A run's result read off its validation records: the claim's metric
+    at the last one, and the plateau judged on the box AP (the metric
+    whose "within 1 AP" the rule is written in; AP75 or a mask AP move
+    more between two evaluations of the same small split)."""
+    curve = curve_of(records, metric)
+    if not curve:
+        return None
+    ap = curve_of(records, PLATEAU_METRIC) or curve
+    return SeedRun(seed=seed, value=curve[-1][1], plateau=at_plateau(ap),
+                   last_iters=tuple(i for i, _ in ap[-2:]), source=source,
+                   last_gain=ap[-1][1] - ap[-2][1] if len(ap) >= 2 else None)
 
 
 @dataclass
@@ -186,9 +202,7 @@ class Verdict:
 def read_curve(run_dir: str, metric: str) -> List[Tuple[int, float]]:
     """(iteration, metric in %) at every validation of a run dir."""
     from custom_modules.engine.metrics_recorder_hook import read_val_records
-    return [(int(r['iter']), 100.0 * r[metric])
-            for r in read_val_records(run_dir)
-            if metric in r and r[metric] >= 0]
+    return curve_of(read_val_records(run_dir), metric)
 
 
 def at_plateau(curve: Sequence[Tuple[int, float]],
@@ -218,13 +232,14 @@ def local_runs(arm: Arm, metric: str) -> List[SeedRun]:
     """The arm's finished runs on this machine. A run still training (no
     DONE) is not a result yet: its last validation is a point on the way."""
     from custom_modules.apis.train import finished
+    from custom_modules.engine.metrics_recorder_hook import read_val_records
     runs = []
     for pattern in arm.runs:
         for run_dir in sorted(glob.glob(pattern)):
-            curve = read_curve(run_dir, metric)
-            if not curve or not finished(run_dir):
-                continue
-            runs.append(seed_run(run_seed(run_dir), curve, run_dir))
+            run = seed_run(run_seed(run_dir), read_val_records(run_dir),
+                           metric, run_dir)
+            if run and finished(run_dir):
+                runs.append(run)
     return runs
 
 
@@ -237,31 +252,27 @@ def recorded_runs(arm: Arm, metric: str, record: Dict) -> List[SeedRun]:
         return []
     row = (record.get('rows') or {}).get(arm.zoo) or {}
     seeds = (record.get('seeds') or {}).get(arm.zoo) or {}
-    curve = [(int(p['iter']), 100.0 * p[metric])
-             for p in row.get('curve') or [] if metric in p]
-    if curve and curve[-1][0] < row.get('max_iters', 0):
+    curve = row.get('curve') or []
+    if curve and curve[-1].get('iter', 0) < row.get('max_iters', 0):
         # the zoo records a row after every finished run, so the row of a
         # run still training is a point on the way, not a result
         curve = []
     row_seed = 0
     runs = []
     if seeds.get('tails'):
-        for s, tail in zip(seeds['seeds'], seeds['tails']):
-            seed_curve = [(int(p['iter']), 100.0 * p[metric])
-                          for p in tail if metric in p]
-            if seed_curve:
-                runs.append(seed_run(s, seed_curve, 'record'))
+        runs = [seed_run(s, tail, metric, 'record')
+                for s, tail in zip(seeds['seeds'], seeds['tails'])]
     elif metric == 'coco/bbox_mAP' and seeds.get('ap'):
         for s, ap in zip(seeds['seeds'], seeds['ap']):
             # the per-seed list has no curves: only the row's own seed
             # knows whether it levelled off
-            run = (seed_run(s, curve, 'record') if s == row_seed and curve
-                   else SeedRun(seed=s, value=0.0, plateau=None,
-                                source='record'))
+            run = (s == row_seed and seed_run(s, curve, metric, 'record')
+                   or SeedRun(seed=s, value=0.0, plateau=None,
+                              source='record'))
             runs.append(replace(run, value=100.0 * ap))
-    elif curve:
-        runs.append(seed_run(row_seed, curve, 'record'))
-    return runs
+    else:
+        runs = [seed_run(row_seed, curve, metric, 'record')]
+    return [r for r in runs if r]
 
 
 def sweep_record_runs(arm: Arm, metric: str) -> List[SeedRun]:
@@ -276,10 +287,10 @@ def sweep_record_runs(arm: Arm, metric: str) -> List[SeedRun]:
     for entry in entries:
         if not any(fnmatch.fnmatchcase(entry['run_id'], n) for n in names):
             continue
-        curve = [(int(p['iter']), 100.0 * p[metric])
-                 for p in entry.get('curve', []) if metric in p]
-        if curve:
-            runs.append(seed_run(entry.get('seed'), curve, 'record'))
+        run = seed_run(entry.get('seed'), entry.get('curve', []), metric,
+                       'record')
+        if run:
+            runs.append(run)
     return runs
 
 
@@ -329,7 +340,7 @@ def judge(claim: Claim, record: Optional[Dict] = None) -> Verdict:
                     'needed')
     elif learning:
         v.reason = 'still learning (last two validations more than ' \
-            f'{PLATEAU_AP:g} AP apart): ' + ', '.join(
+            f'{PLATEAU_AP:g} box AP apart): ' + ', '.join(
                 f'{arm.name} seed {r.seed} {r.last_gain:+.2f} AP over '
                 f'iterations {r.last_iters[0]}-{r.last_iters[1]}'
                 for arm, r in learning)
@@ -394,8 +405,9 @@ def render_markdown(verdicts: List[Verdict], env: Dict[str, str],
         'direction and size of the claim, not a value to match.', '',
         f'A verdict needs {MIN_SEEDS} seeds per arm, paired by seed, every '
         f'run at a plateau (its last two validations within {PLATEAU_AP:g} '
-        "AP), and the 95% Student-t interval of the mean paired difference "
-        "(treatment - baseline) to exclude 0: on the paper's side it is "
+        "box AP, whatever the claim's metric), and the 95% Student-t "
+        'interval of the mean paired difference (treatment - baseline) to '
+        "exclude 0: on the paper's side it is "
         '"reproduced", on the other "not reproduced"; anything else is '
         '"inconclusive", with the reason and whether the paper\'s effect '
         'lies inside the interval (outside it, the data argue against an '

@@ -96,7 +96,7 @@ def test_inconclusive_reasons(tmp_path):
     v = pc.judge(claim(tmp_path))
     # diffs +2, +3, +4: [3 - 2.48, 3 + 2.48] holds the paper's +3.0
     assert v.verdict == 'inconclusive'
-    assert v.reason == ('still learning (last two validations more than 1 AP '
+    assert v.reason == ('still learning (last two validations more than 1 box AP '
                         'apart): B seed 2 +6.00 AP over iterations 300-400; '
                         "the paper's +3.0 lies inside the interval")
     assert ('seed 2: 36.0 (run, still learning: +6.00 over its last '
@@ -246,3 +246,20 @@ def test_record_tails_judge_any_metric_and_a_row_in_training_is_no_result():
     record['rows']['cascade']['max_iters'] = 800
     assert [r.value for r in pc.recorded_runs(
         arm, 'coco/bbox_mAP_75', record)] == [15.0]
+
+
+def test_plateau_is_judged_on_box_ap_whatever_the_claims_metric(tmp_path):
+    """An AP75 claim: the value is AP75 at the last validation, the
+    plateau and the gain reported are the box AP's."""
+    d = tmp_path / 'a' / 'seed=0'
+    d.mkdir(parents=True)
+    with open(d / 'val_metrics.jsonl', 'w') as f:
+        for it, ap, ap75 in ((2200, 0.596, 0.694), (2400, 0.600, 0.706)):
+            f.write(json.dumps({'iter': it, 'coco/bbox_mAP': ap,
+                                'coco/bbox_mAP_75': ap75}) + '\n')
+    (d / 'DONE').write_text('{}')
+    arm = pc.Arm('A', 1.0, (str(tmp_path / 'a' / 'seed=*'),))
+    run, = pc.local_runs(arm, 'coco/bbox_mAP_75')
+    assert run.value == pytest.approx(70.6)
+    assert run.plateau is True          # AP75 moved 1.2, the box AP 0.4
+    assert run.last_gain == pytest.approx(0.4)

@@ -17,6 +17,7 @@ retraining one config on a fresh clone does not blank the others.
 import argparse
 import json
 import os.path as osp
+import sys
 
 from custom_modules.apis import benchmark as bench
 from custom_modules.apis.cli import user_errors_as_one_line
@@ -90,9 +91,17 @@ def main(argv=None):
                     print(f'[benchmark] {job.label}: trained, skipped')
                 else:
                     todo.append(job)
-        statuses = bench.train_jobs(
-            todo, args.jobs,
-            on_finish=lambda run_dir, status: write_pages(args, work, own))
+        try:
+            statuses = bench.train_jobs(
+                todo, args.jobs,
+                on_finish=lambda run_dir, status: write_pages(args, work,
+                                                              own))
+        except KeyboardInterrupt:
+            # each run saved its iteration (the interrupt hook) and every
+            # finished one is already in the record
+            print('interrupted; rerun the same command to resume',
+                  file=sys.stderr)
+            sys.exit(130)
         for label, status in statuses.items():
             print(f'[benchmark] {label}: {status}', flush=True)
     if not args.table_only:

@@ -82,3 +82,20 @@ def test_pages_are_written_as_each_run_finishes(tmp_path, run_tool,
     mid, = seen_mid_run
     assert mid['rows']['ssd300']['metrics']['coco/bbox_mAP'] == 0.351
     assert 'metrics' not in mid['rows'].get('refinedet320', {})
+
+
+def test_an_interrupted_zoo_says_how_to_resume_in_one_line(
+        tmp_path, run_tool, monkeypatch):
+    from custom_modules.apis import benchmark as bench
+
+    def interrupted(jobs, parallel=1, progress=True, on_finish=None):
+        raise KeyboardInterrupt   # what run_sweep re-raises on SIGTERM
+
+    monkeypatch.setattr(bench, 'train_jobs', interrupted)
+    proc = run_tool(['tools/benchmark_zoo.py', '--configs',
+                     'configs/ssd300.py', '--root', str(tmp_path / 'runs'),
+                     '--out', str(tmp_path / 'p.md'), '--record',
+                     str(tmp_path / 'r.json')])
+    assert proc.returncode == 130
+    assert proc.stderr.strip().splitlines() == [
+        'interrupted; rerun the same command to resume']

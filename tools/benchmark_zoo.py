@@ -130,5 +130,6 @@ def write_pages(args, work, own):
     print(f'[benchmark] wrote {args.out}' +
           (f' and {args.record}' if args.record else ''), flush=True)
 
+
 if __name__ == '__main__':
     main()

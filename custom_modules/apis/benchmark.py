@@ -571,24 +571,45 @@ def render_seed_table(seed_rows: List[dict]) -> List[str]:
     return lines + ['']
 
 
-def render_readme_table(record: Dict[str, dict]) -> str:
+def current_recipe(config: str) -> Optional[str]:
+    """The recipe fingerprint of ``config`` (a path from the repository
+    root) as the repository has it now; None when the file is gone."""
+    path = osp.join(REPO, config)
+    return recipe_fingerprint(path) if osp.isfile(path) else None
+
+
+def render_readme_table(record: Dict[str, dict],
+                        recipe_of=current_recipe) -> str:
     """The README's zoo table, from the committed record alone (so the
     README's numbers are the record's, never typed by hand): one row per
     embedded config (configs/*.py; the studies' light twins are on the zoo
     page and in docs/paper_claims.md) by AP, with the mean ± sd over seeds
-    where more than one finished, and where the minutes were measured."""
+    where more than one finished, and where the minutes were measured.
+
+    The rule of the zoo page holds here too: numbers stand for a config
+    only if they were made with its present recipe (``recipe_of(config)``,
+    None for a config no longer in the repository, whose row is dropped).
+    A config whose recipe changed since its run keeps its row, with
+    dashes, so that the table still lists every detector and says what to
+    rerun."""
     seeds = record.get('seeds', {})
-    rows = sorted((r for r in record['rows'].values()
-                   if osp.dirname(r['config']) == 'configs'),
-                  key=lambda r: -(r.get('metrics') or {}).get(
-                      'coco/bbox_mAP', 0))
+    rows, stale = [], []
+    for r in record['rows'].values():
+        if osp.dirname(r['config']) != 'configs':
+            continue
+        now = recipe_of(r['config'])
+        if now is None:
+            continue
+        (rows if r.get('recipe') in (None, now) else stale).append(r)
+    rows.sort(key=lambda r: -(r.get('metrics') or {}).get('coco/bbox_mAP', 0))
     lines = ['| config | iters | AP | AP50 | AP75 | mask AP | AP over seeds '
              '| train min |', '|---|---|---|---|---|---|---|---|']
     for r in rows:
         g = (r.get('metrics') or {}).get
         s = seeds.get(r['name'], {})
         spread = '–'
-        if len(s.get('seeds', [])) >= 2:
+        if len(s.get('seeds', [])) >= 2 and \
+                s.get('recipe') in (None, r.get('recipe')):
             mean, sd = s['stats']['mAP']
             spread = f"{_fmt(mean)} ± {_fmt(sd)} ({len(s['seeds'])})"
         minutes = r.get('train_minutes')
@@ -598,14 +619,24 @@ def render_readme_table(record: Dict[str, dict]) -> str:
             _fmt(g('coco/bbox_mAP')), _fmt(g('coco/bbox_mAP_50')),
             _fmt(g('coco/bbox_mAP_75')), _fmt(g('coco/segm_mAP')), spread,
             '–' if minutes is None else f'{minutes:.0f} ({path})']) + ' |')
+    stale.sort(key=lambda r: r['config'])
+    for r in stale:
+        iters = max_iters_of(osp.join(REPO, r['config']))
+        lines.append(f"| `{r['config']}` | –/{iters} | – | – | – | – | – "
+                     '| recipe changed † |')
     env = record.get('environment', {})
-    lines += ['', f"Training minutes on {env.get('cpu', '?')}, "
-              f"{env.get('cores', '?')} cores, torch {env.get('torch', '?')}, "
-              'with the compute path each run took. \\* Rows recorded before '
-              'runs wrote their path: trained on a CPU with AVX512-BF16 in '
-              'bf16 autocast (docs/benchmark_notes.md); an AVX2-only CPU '
-              'trains in fp32, slower (docs/train_speed_fp32_avx2.md).']
-    return '\n'.join(lines)
+    note = (f"Training minutes on {env.get('cpu', '?')}, "
+            f"{env.get('cores', '?')} cores, torch {env.get('torch', '?')}, "
+            'with the compute path each run took. \\* Rows recorded before '
+            'runs wrote their path: trained on a CPU with AVX512-BF16 in '
+            'bf16 autocast (docs/benchmark_notes.md); an AVX2-only CPU '
+            'trains in fp32, slower (docs/train_speed_fp32_avx2.md).')
+    if stale:
+        note += (' † Recorded with an earlier recipe, so those numbers are '
+                 'another experiment\'s; `python tools/benchmark_zoo.py '
+                 '--configs ' + ' '.join(r['config'] for r in stale) +
+                 '` trains the present one.')
+    return '\n'.join(lines + ['', note])
 
 
 def write_outputs(work: Dict[str, str], own: Dict[str, Optional[int]],

@@ -71,7 +71,8 @@ def test_readme_table_comes_from_the_record_alone():
         # a study's light twin: on the zoo page, not in the README
         'c': dict(name='c', config='configs/ablations/c.py', iter=400,
                   max_iters=400, metrics={'coco/bbox_mAP': 0.6})})
-    lines = bench.render_readme_table(record).splitlines()
+    lines = bench.render_readme_table(
+        record, recipe_of=lambda config: 'r1').splitlines()
     assert not any('ablations' in ln for ln in lines)
     # Sorted by AP; the seed spread where two or more seeds finished.
     assert lines[2] == ('| `configs/b.py` | 400/400 | 25.0 | 50.0 | 20.0 | '
@@ -79,6 +80,31 @@ def test_readme_table_comes_from_the_record_alone():
     assert lines[3] == ('| `configs/a.py` | 100/400 | 10.0 | – | – | – | – | '
                         '12 (fp32 AVX2) |')
     assert 'C, 2 cores, torch T' in lines[-1]
+
+
+def test_readme_table_hides_numbers_of_an_earlier_recipe():
+    """A config retuned since its run is listed without numbers and with
+    the command that trains it; one no longer in the repository is not
+    listed; a seed spread of an earlier recipe is not shown either."""
+    def row(name, recipe, ap):
+        return dict(name=name, config=f'configs/{name}.py', iter=400,
+                    max_iters=400, recipe=recipe, train_minutes=30.0,
+                    metrics={'coco/bbox_mAP': ap})
+    record = dict(environment={}, rows={
+        'ssd300': row('ssd300', 'old', 0.35),
+        'retinanet_r50_fpn': row('retinanet_r50_fpn', 'same', 0.5),
+        'gone': row('gone', 'same', 0.7)}, seeds={
+        'retinanet_r50_fpn': dict(recipe='older', seeds=[0, 1],
+                                  stats={'mAP': [0.4, 0.1]})})
+    now = {'configs/ssd300.py': 'new', 'configs/retinanet_r50_fpn.py': 'same'}
+    lines = bench.render_readme_table(record, recipe_of=now.get).splitlines()
+    assert lines[2] == ('| `configs/retinanet_r50_fpn.py` | 400/400 | 50.0 | '
+                        '– | – | – | – | 30 (bf16 AVX512*) |')
+    assert lines[3] == ('| `configs/ssd300.py` | –/400 | – | – | – | – | – '
+                        '| recipe changed † |')
+    assert len(lines) == 6 and not any('gone' in ln for ln in lines)
+    assert lines[-1].endswith('`python tools/benchmark_zoo.py --configs '
+                              'configs/ssd300.py` trains the present one.')
 
 
 def test_readme_zoo_section_is_the_records_rendering():

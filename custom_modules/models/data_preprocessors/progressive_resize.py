@@ -5,9 +5,11 @@ What it does. A batch augment of mmdet's ``DetDataPreprocessor`` (the
 ``((0.5, 128), (0.75, 160))`` it downscales every training batch to a long
 side of 128 px for the first half of the run, 160 px until three quarters,
 and leaves it at the pipeline's size (192 px in the demo) for the last
-quarter. Images and boxes are rescaled together (bilinear on the padded
-batch tensor, one factor per axis, each size a multiple of
-``size_divisor``), so the targets stay exact.
+quarter. Images, boxes and instance masks are rescaled together (bilinear
+on the padded batch tensor, nearest on bitmap masks, one factor per axis,
+each size a multiple of ``size_divisor``), so the targets stay exact: a
+Mask R-CNN crops its mask targets at its proposals, which live in the
+resized frame.
 
 Why it works. Early in training from a random init a detector learns coarse
 things -- colour, blobs, rough extents -- that small images show as well as
@@ -89,6 +91,11 @@ class ProgressiveResize(nn.Module):
                 if key in sample:
                     instances = getattr(sample, key)
                     instances.bboxes = _scaled(instances.bboxes, sx, sy)
+                    if 'masks' in instances:
+                        masks = instances.masks
+                        instances.masks = masks.resize(
+                            (int(round(masks.height * sy)),
+                             int(round(masks.width * sx))))
         return inputs, data_samples
 
 

@@ -78,6 +78,34 @@ def test_resized_batch_interpolates_the_image():
     assert out[0, 0, :, :15].max() == 0 and out[0, 0, :, 17:].min() == 1
 
 
+@pytest.mark.parametrize('kind', ['bitmap', 'polygon'])
+def test_instance_masks_follow_the_boxes(kind):
+    """A mask padded to the batch canvas (DetDataPreprocessor's pad_mask)
+    is rescaled by the batch's factors, so it still fills its box."""
+    import numpy as np
+    from mmdet.structures.mask import BitmapMasks, PolygonMasks
+    inputs, samples = batch()
+    box = [16, 24, 80, 120]
+    if kind == 'bitmap':
+        bitmap = np.zeros((1, 192, 160), dtype=np.uint8)
+        bitmap[0, 24:120, 16:80] = 1
+        masks = BitmapMasks(bitmap, 192, 160)
+    else:
+        x0, y0, x1, y1 = box
+        masks = PolygonMasks(
+            [[np.array([x0, y0, x1, y0, x1, y1, x0, y1], float)]], 192, 160)
+    samples[0].gt_instances.masks = masks
+    at(0)
+    _, samples = RESIZE(inputs, samples)
+    masks = samples[0].gt_instances.masks
+    assert (masks.height, masks.width) == (128, 96)
+    sx, sy = 96 / 160, 128 / 192
+    area = masks.to_ndarray()[0].sum()
+    assert area == pytest.approx((80 - 16) * sx * (120 - 24) * sy, rel=0.05)
+    ys, xs = np.nonzero(masks.to_ndarray()[0])
+    assert [xs.min(), ys.min()] == [round(16 * sx), round(24 * sy)]
+
+
 def test_bad_schedule_is_refused():
     with pytest.raises(ValueError, match='must increase within'):
         ProgressiveResize(schedule=((0.75, 160), (0.5, 128)))

@@ -5,7 +5,7 @@
 # differs:
 #
 #   python tools/benchmark_zoo.py --configs configs/ablations/faster_rcnn_r18_fpn_192.py \
-#       configs/ablations/cascade_rcnn_r18_fpn_192.py --seeds 0-2 --jobs 2
+#       configs/ablations/cascade_rcnn_r18_fpn_192.py --seeds 0-3 --jobs 2
 #
 # The design is Faster R-CNN's (RPN on P2-P6, RoIAlign 7x7, a 2-fc box head,
 # IoU 0.5 for the head's positives); what makes it light:

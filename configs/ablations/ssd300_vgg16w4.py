@@ -7,7 +7,7 @@
 # (NormSSDVGG's widen_factor), which divides the multiply-adds by about 16:
 #
 #   python tools/benchmark_zoo.py --configs configs/ablations/ssd300_vgg16w4.py \
-#       configs/ablations/refinedet320_vgg16w4.py --seeds 0-2 --jobs 2
+#       configs/ablations/refinedet320_vgg16w4.py --seeds 0-3 --jobs 2
 #
 # Why not the full width: at the time a training step of the faithful SSD300
 # takes on 2 cores (docs/train_speed_fp32_avx2_cap_ssd300.md), the steps a

@@ -2,6 +2,7 @@
 paired difference, the plateau rule, and the record as a fallback, on real
 work-dir files."""
 import json
+import shutil
 from dataclasses import replace
 
 import pytest
@@ -89,18 +90,43 @@ def test_inconclusive_reasons(tmp_path):
         write_run(tmp_path / 'a' / f'seed={s}', [(300, a), (400, a)])
         write_run(tmp_path / 'b' / f'seed={s}', [(300, b), (400, b)])
     v = pc.judge(claim(tmp_path))
-    assert v.verdict == 'inconclusive' and '2 paired seed(s)' in v.reason
-    # A third seed whose treatment run is still climbing.
+    assert v.verdict == 'inconclusive'
+    assert v.reason.startswith('2 settled pair(s) (both runs at a plateau); '
+                               '3 are needed')
+    # A third seed whose treatment run is still climbing: its pair is left
+    # out, so two settled pairs remain (diffs +2, +3: mean 2.5, sd 0.707,
+    # t(0.975, 1 df) = 12.706, half-width 6.35).
     write_run(tmp_path / 'a' / 'seed=2', [(300, 32.0), (400, 32.0)])
     write_run(tmp_path / 'b' / 'seed=2', [(300, 30.0), (400, 36.0)])
     v = pc.judge(claim(tmp_path))
-    # diffs +2, +3, +4: [3 - 2.48, 3 + 2.48] holds the paper's +3.0
     assert v.verdict == 'inconclusive'
-    assert v.reason == ('still learning (last two validations more than 1 box AP '
-                        'apart): B seed 2 +6.00 AP over iterations 300-400; '
-                        "the paper's +3.0 lies inside the interval")
+    assert [s for s, _, _ in v.pairs] == [0, 1]
+    assert v.diff_ci == pytest.approx((2.5 - 6.353, 2.5 + 6.353), abs=1e-3)
+    assert v.reason == ('2 settled pair(s) (both runs at a plateau); 3 are '
+                        'needed; left out: B seed 2 still learning (+6.00 AP '
+                        'over iterations 300-400); the 95% interval of the '
+                        "paired difference contains 0; the paper's +3.0 lies "
+                        'inside the interval')
+    page = pc.render_markdown([v], {'cpu': 'x'}, 'cmd')
     assert ('seed 2: 36.0 (run, still learning: +6.00 over its last '
-            'interval)') in pc.render_markdown([v], {'cpu': 'x'}, 'cmd')
+            'interval)') in page
+    # ... and what all three pairs would say is on the page too: diffs
+    # +2, +3, +4, the interval of test_t_interval_by_hand.
+    assert ('- All 3 pairs (seeds 0, 1, 2), the unsettled included: paired '
+            'difference +3.0 [+0.5, +5.5].') in page
+    # The means of the table are over the settled pairs only.
+    assert '| 32.5 ± 3.5 (n=2) | 35.0 ± 4.2 (n=2) |' in page
+    # A fourth seed at a plateau makes three settled pairs (diffs +2, +3,
+    # +4 again): a verdict, with the pair left out still named.
+    write_run(tmp_path / 'a' / 'seed=3', [(300, 30.0), (400, 30.0)])
+    write_run(tmp_path / 'b' / 'seed=3', [(300, 34.0), (400, 34.0)])
+    v = pc.judge(claim(tmp_path))
+    assert [s for s, _, _ in v.pairs] == [0, 1, 3]
+    assert v.verdict == 'reproduced'
+    assert v.reason.endswith('left out: B seed 2 still learning (+6.00 AP '
+                             'over iterations 300-400)')
+    for d in ('a', 'b'):
+        shutil.rmtree(tmp_path / d / 'seed=3')
     # At plateau, but the differences straddle zero: diffs +2, +3, -6,
     # mean -1/3, sd 4.93, half-width 4.303 * 4.93 / sqrt(3) = 12.2.
     write_run(tmp_path / 'b' / 'seed=2', [(300, 25.5), (400, 26.0)])

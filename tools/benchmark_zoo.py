@@ -71,8 +71,11 @@ def main(argv=None):
     args = parse_args(argv)
     configs = [osp.relpath(c, bench.REPO) if osp.isabs(c) else c
                for c in args.configs]
+    recorded = [r['config'] for r in
+                bench.load_record(args.record)['rows'].values()
+                ] if args.record else []
     work = {c: osp.join(args.root, osp.splitext(osp.basename(c))[0])
-            for c in bench.leaderboard_configs(configs)}
+            for c in bench.leaderboard_configs(configs, recorded=recorded)}
     try:
         seeds = parse_seeds(args.seeds)
     except ValueError:

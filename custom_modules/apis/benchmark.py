@@ -16,7 +16,7 @@ import os
 import os.path as osp
 import statistics
 import time
-from typing import Callable, Dict, List, NamedTuple, Optional
+from typing import Callable, Dict, List, NamedTuple, Optional, Sequence
 
 from custom_modules.engine.metrics_recorder_hook import read_val_records
 from custom_modules.reporting import machine_table
@@ -404,12 +404,17 @@ def top_level_configs(repo: str = None) -> List[str]:
                   glob.glob(osp.join(repo, 'configs', '*.py')))
 
 
-def leaderboard_configs(selected: List[str], repo: str = None) -> List[str]:
+def leaderboard_configs(selected: List[str], repo: str = None,
+                        recorded: Sequence[str] = ()) -> List[str]:
     """The configs that the page lists: every top-level config of the repo,
-    plus any selected from elsewhere. ``--configs`` picks what to train, not
-    what to show, so that training two configs does not erase the rows of
-    the others (their numbers are re-read from their work dirs)."""
-    return sorted(set(top_level_configs(repo)) | set(selected),
+    every config of the committed record that still exists (``recorded``:
+    the studies' light twins trained by earlier zoos), plus any selected.
+    ``--configs`` picks what to train, not what to show, so that training
+    two configs does not erase the rows of the others (their numbers are
+    re-read from their work dirs, or the record)."""
+    repo = repo or REPO
+    kept = {c for c in recorded if osp.isfile(osp.join(repo, c))}
+    return sorted(set(top_level_configs(repo)) | kept | set(selected),
                   key=lambda c: (osp.basename(c), c))
 
 

@@ -242,6 +242,14 @@ def test_leaderboard_lists_every_top_level_config(tmp_path):
     shown = bench.leaderboard_configs(['configs/b.py', 'elsewhere/c.py'],
                                       repo=str(tmp_path))
     assert shown == ['configs/a.py', 'configs/b.py', 'elsewhere/c.py']
+    # A study's twin from the record stays on the page while other configs
+    # train; a recorded config since deleted does not come back.
+    (tmp_path / 'configs' / 'ablations').mkdir()
+    (tmp_path / 'configs' / 'ablations' / 'd.py').write_text('')
+    shown = bench.leaderboard_configs(
+        ['configs/b.py'], repo=str(tmp_path),
+        recorded=['configs/ablations/d.py', 'configs/ablations/gone.py'])
+    assert shown == ['configs/a.py', 'configs/b.py', 'configs/ablations/d.py']
 
 
 def test_training_some_configs_keeps_the_rows_of_the_others(tmp_path):

@@ -9,6 +9,7 @@ from its last checkpoint.
 Inference is timed afterwards for all configs in one process, on the same
 images at batch size 1, so the ms/img column compares like with like.
 """
+import contextlib
 import functools
 import glob
 import json
@@ -493,6 +494,28 @@ def merge_with_record(rows: List[dict], seed_rows: List[dict],
     return merged, merged_seeds
 
 
+@contextlib.contextmanager
+def record_lock(path: str):
+    """Hold an exclusive lock on the record's folder while a writer reads,
+    merges and replaces the record. Two zoos may run side by side (one per
+    study, as their docs suggest): without it, each would read the record,
+    add its row and write it back, and the later write would drop the row
+    of the earlier. A lock on the folder, not on the file, because the
+    write replaces the file. Where fcntl is missing (not POSIX) the write
+    is still atomic, only not serialised."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    fd = os.open(osp.dirname(osp.abspath(path)), os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)     # closing the descriptor releases the lock
+
+
 def save_record(path: str, rows: List[dict], seed_rows: List[dict],
                 env: Dict[str, str]) -> None:
     """Write the record that :func:`merge_with_record` reads: every row that
@@ -500,18 +523,22 @@ def save_record(path: str, rows: List[dict], seed_rows: List[dict],
     machine it was last written on. An entry of the old record that this
     run has nothing new for stays, even when its recipe is out of date (it
     is not shown, but it is the history of the config, and paper_claims
-    reads it), so re-rendering the page never deletes results."""
-    old = load_record(path)
+    reads it), so re-rendering the page never deletes results. Read, merge
+    and write happen under :func:`record_lock`, and the write replaces the
+    file whole, so a reader never sees half a record."""
+    from custom_modules.engine.atomic_checkpoint_hook import \
+        replace_text_atomically
     new_rows = {r['name']: {k: r[k] for k in _RECORD_KEYS if k in r}
                 for r in rows if r.get('curve')}
     new_seeds = {s['name']: {k: v for k, v in s.items() if k != 'recorded'}
                  for s in seed_rows if s.get('seeds')}
-    record = dict(environment=env, rows={**old['rows'], **new_rows},
-                  seeds={**old['seeds'], **new_seeds})
     os.makedirs(osp.dirname(path) or '.', exist_ok=True)
-    with open(path, 'w') as f:
-        json.dump(record, f, indent=1, sort_keys=True)
-        f.write('\n')
+    with record_lock(path):
+        old = load_record(path)
+        record = dict(environment=env, rows={**old['rows'], **new_rows},
+                      seeds={**old['seeds'], **new_seeds})
+        replace_text_atomically(
+            path, json.dumps(record, indent=1, sort_keys=True) + '\n')
 
 
 def collect_seeds(config: str, work_dir: str,

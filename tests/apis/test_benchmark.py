@@ -1,6 +1,9 @@
 """The benchmark's table is built from what training runs leave on disk."""
 import json
+import os
 import os.path as osp
+
+import pytest
 
 from custom_modules.apis import benchmark as bench
 
@@ -80,6 +83,39 @@ def test_readme_table_comes_from_the_record_alone():
     assert lines[3] == ('| `configs/a.py` | 100/400 | 10.0 | – | – | – | – | '
                         '12 (fp32 AVX2) |')
     assert 'C, 2 cores, torch T' in lines[-1]
+
+
+def test_record_is_merged_under_a_lock_and_replaced_whole(tmp_path,
+                                                         monkeypatch):
+    """Two zoos side by side: while one reads, merges and writes the
+    record, the other cannot take the lock, so neither drops the other's
+    row; and the file on disk is always a whole record."""
+    import fcntl
+    path = tmp_path / 'docs' / 'benchmark_results.json'
+    row = dict(name='a', config='configs/a.py', max_iters=1, iter=1,
+               curve=[{'iter': 1}])
+    bench.save_record(str(path), [row], [], {'cpu': 'x'})
+    real_load, seen = bench.load_record, []
+
+    def load_while_checking(p):
+        fd = os.open(str(path.parent), os.O_RDONLY)
+        try:
+            with pytest.raises(BlockingIOError):
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            seen.append(p)
+        finally:
+            os.close(fd)
+        return real_load(p)
+
+    monkeypatch.setattr(bench, 'load_record', load_while_checking)
+    bench.save_record(str(path), [dict(row, name='b')], [], {'cpu': 'x'})
+    assert seen == [str(path)]
+    assert sorted(json.loads(path.read_text())['rows']) == ['a', 'b']
+    assert not list(path.parent.glob('*.tmp'))
+    # The lock is free again once the record is written.
+    fd = os.open(str(path.parent), os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    os.close(fd)
 
 
 def test_readme_table_hides_numbers_of_an_earlier_recipe():

@@ -21,7 +21,8 @@ keeps 8 bits of mantissa in activations and their gradients), per minute it
 learns more, so it is the right choice when a time budget, not a step count,
 is fixed. ``enabled=False`` gives the fp32 run from the same config.
 
-When the hardware has no native bf16 (an older CPU, a pre-Ampere GPU),
+When the hardware has no native bf16 (an older CPU, a pre-Ampere GPU,
+or a CPU whose oneDNN this process caps below bf16: onednn_bf16_cap),
 autocast would emulate it and run *slower* than fp32, so ``enabled='auto'``
 falls back to fp32 there and says so once in the log. ``enabled=True``
 forces bf16 (tests use it to check numerics on any machine).
@@ -31,8 +32,9 @@ mmcv's compiled ``nms`` and ``roi_align``, whose CPU kernels take fp32 only
 (``expected scalar type Float but found BFloat16``). The single-stage ones
 (SSD, RetinaNet, RefineDet) do their NMS at test time, outside autocast.
 """
+import os
 from contextlib import contextmanager
-from typing import Union
+from typing import Optional, Union
 
 import torch
 from mmengine.logging import print_log
@@ -46,15 +48,40 @@ def two_stage_on_cpu(model: torch.nn.Module, device_type: str) -> bool:
     return device_type == 'cpu' and hasattr(model, 'roi_head')
 
 
+# oneDNN's instruction-set names (ONEDNN_MAX_CPU_ISA) from AVX512_CORE_BF16
+# up: the first with bf16 dot products. A cap below them makes oneDNN, which
+# runs the convolutions, emulate bf16 however new the CPU is.
+_ONEDNN_BF16_ISAS = {'AVX512_CORE_BF16', 'AVX10_1_512', 'AVX512_CORE_AMX',
+                     'AVX10_1_512_AMX', 'AVX512_CORE_AMX_FP16',
+                     'AVX10_1_512_AMX_FP16', 'ALL', 'DEFAULT'}
+
+
+def onednn_bf16_cap() -> Optional[str]:
+    """The ``ONEDNN_MAX_CPU_ISA`` (or older ``DNNL_MAX_CPU_ISA``) of this
+    process when it caps oneDNN below bf16, else None.
+
+    Why it matters: ``ONEDNN_MAX_CPU_ISA=AVX2 ATEN_CPU_CAPABILITY=avx2`` is
+    how a machine with AVX512-BF16 times the path of an AVX2-only laptop
+    (docs/time_to_accuracy.md). Under that cap the CPU flags still say bf16,
+    yet every bf16 convolution would be emulated; ``'auto'`` must then
+    choose fp32, as it would on the laptop itself."""
+    for var in ('ONEDNN_MAX_CPU_ISA', 'DNNL_MAX_CPU_ISA'):
+        cap = os.environ.get(var, '').strip()
+        if cap:
+            return None if cap.upper() in _ONEDNN_BF16_ISAS else cap
+    return None
+
+
 def native_bf16(device_type: str) -> bool:
     """Whether ``device_type`` computes bf16 in hardware rather than by
-    emulation."""
+    emulation, in this process (a oneDNN cap counts: onednn_bf16_cap)."""
     if device_type == 'cuda':
         return torch.cuda.is_available() and torch.cuda.is_bf16_supported(
             including_emulation=False)
     if device_type == 'cpu':
-        return (torch.cpu._is_avx512_bf16_supported()
-                or torch.cpu._is_amx_tile_supported())
+        return ((torch.cpu._is_avx512_bf16_supported()
+                 or torch.cpu._is_amx_tile_supported())
+                and onednn_bf16_cap() is None)
     return False
 
 
@@ -99,9 +126,12 @@ class BF16AutocastOptimWrapper(OptimWrapper):
             use = True
         else:
             use = native_bf16(device_type)
+            cap = onednn_bf16_cap() if device_type == 'cpu' else None
             if not use:
                 why = (' (no native bf16 on this device; emulated bf16 would '
-                       'be slower than fp32)')
+                       'be slower than fp32)' if cap is None else
+                       f' (oneDNN capped at {cap} by ONEDNN_MAX_CPU_ISA: '
+                       'bf16 would be emulated, slower than fp32)')
         self._decided[device_type] = use
         print_log(f'BF16AutocastOptimWrapper: training on {device_type} '
                   f"in {'bf16 autocast' if use else 'fp32'}{why}",

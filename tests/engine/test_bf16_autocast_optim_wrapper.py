@@ -11,7 +11,7 @@ import os.path as osp
 from conftest import REPO, shapes_overrides
 from custom_modules.apis.config import import_plugins, load_config
 from custom_modules.engine.bf16_autocast_optim_wrapper import (
-    BF16AutocastOptimWrapper, native_bf16)
+    BF16AutocastOptimWrapper, native_bf16, onednn_bf16_cap)
 
 EMBEDDED = sorted(osp.relpath(p, REPO)
                   for p in glob.glob(osp.join(REPO, 'configs', '*.py')))
@@ -55,18 +55,65 @@ def test_disabled_is_plain_fp32():
         assert model(torch.randn(1, 3, 8, 8)).dtype == torch.float32
 
 
-def test_auto_follows_the_cpu_flags():
-    model, wrapper = _conv_and_wrapper('auto')
+def _cpu_flags():
     try:
         with open('/proc/cpuinfo') as f:
-            flags = f.read().split()
+            return f.read().split()
     except OSError:
         pytest.skip('no /proc/cpuinfo to check the hardware against')
+
+
+def test_auto_follows_the_cpu_flags(monkeypatch):
+    for var in ('ONEDNN_MAX_CPU_ISA', 'DNNL_MAX_CPU_ISA'):
+        monkeypatch.delenv(var, raising=False)
+    model, wrapper = _conv_and_wrapper('auto')
+    flags = _cpu_flags()
     has_bf16 = 'avx512_bf16' in flags or 'amx_tile' in flags
     assert native_bf16('cpu') == has_bf16
     with wrapper.optim_context(model):
         y = model(torch.randn(1, 3, 8, 8))
     assert y.dtype == (torch.bfloat16 if has_bf16 else torch.float32)
+
+
+@pytest.mark.parametrize('var,cap,capped', [
+    ('ONEDNN_MAX_CPU_ISA', 'AVX2', True),
+    ('ONEDNN_MAX_CPU_ISA', 'avx512_core', True),  # AVX512 without bf16
+    ('DNNL_MAX_CPU_ISA', 'AVX2_VNNI', True),
+    ('ONEDNN_MAX_CPU_ISA', 'AVX512_CORE_BF16', False),
+    ('ONEDNN_MAX_CPU_ISA', 'avx512_core_amx', False),
+    ('ONEDNN_MAX_CPU_ISA', 'ALL', False),
+])
+def test_a_onednn_cap_below_bf16_means_fp32(monkeypatch, var, cap, capped):
+    # The AVX2 protocol (ONEDNN_MAX_CPU_ISA=AVX2 on an AVX512-BF16 machine)
+    # must train the fp32 path of an AVX2 laptop, not emulated bf16.
+    for v in ('ONEDNN_MAX_CPU_ISA', 'DNNL_MAX_CPU_ISA'):
+        monkeypatch.delenv(v, raising=False)
+    monkeypatch.setenv(var, cap)
+    assert onednn_bf16_cap() == (cap if capped else None)
+    flags = _cpu_flags()
+    hardware = 'avx512_bf16' in flags or 'amx_tile' in flags
+    assert native_bf16('cpu') == (hardware and not capped)
+    model, wrapper = _conv_and_wrapper('auto')
+    with wrapper.optim_context(model):
+        y = model(torch.randn(1, 3, 8, 8))
+    assert y.dtype == (torch.bfloat16 if hardware and not capped
+                       else torch.float32)
+
+
+def test_the_log_names_the_cap(monkeypatch):
+    flags = _cpu_flags()
+    if not ('avx512_bf16' in flags or 'amx_tile' in flags):
+        pytest.skip('the cap only decides on a CPU with native bf16')
+    monkeypatch.setenv('ONEDNN_MAX_CPU_ISA', 'AVX2')
+    model, wrapper = _conv_and_wrapper('auto')
+    logged = []
+    monkeypatch.setattr(
+        'custom_modules.engine.bf16_autocast_optim_wrapper.print_log',
+        lambda msg, logger=None: logged.append(msg))
+    assert wrapper.uses_bf16(model, 'cpu') is False
+    assert logged == ['BF16AutocastOptimWrapper: training on cpu in fp32 '
+                      '(oneDNN capped at AVX2 by ONEDNN_MAX_CPU_ISA: bf16 '
+                      'would be emulated, slower than fp32)']
 
 
 def test_rejects_a_bad_enabled_value():

@@ -17,6 +17,7 @@ import torch
 
 from custom_modules.reporting import machine_table
 from custom_modules.engine.channels_last_hook import to_channels_last
+from custom_modules.engine.metrics_recorder_hook import training_precision
 
 
 def parse_variant(text: str):
@@ -102,9 +103,10 @@ def time_train_interleaved(config: str, variants: Dict[str, dict],
             if i >= warmup:
                 times[name].append(elapsed)
     rows = []
-    for name, cfg, *_ in built:
+    for name, cfg, model, wrapper, _ in built:
         t = times[name]
         rows.append(dict(name=name, options=variants[name],
+                         precision=training_precision(wrapper, model, 'cpu'),
                          batch_size=cfg.train_dataloader.batch_size,
                          iters=len(t), s_median=statistics.median(t),
                          s_mean=statistics.fmean(t),
@@ -114,7 +116,7 @@ def time_train_interleaved(config: str, variants: Dict[str, dict],
     return rows
 
 
-def _isa_line() -> str:
+def isa_line() -> str:
     """The instruction sets of this process (MetricsRecorderHook's
     compute_path): ``ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2`` make
     a CPU with AVX512 time the AVX2 path, and a page must say which one it
@@ -137,7 +139,7 @@ def render_markdown(config: str, rows: List[dict], env: Dict[str, str],
              'in one process; data loading excluded. Config: '
              f'`{config}`.', '',
              *machine_table(env), '',
-             f'Instruction sets this process computed with: {_isa_line()}.',
+             f'Instruction sets this process computed with: {isa_line()}.',
              '',
              '| variant | overrides | batch | iters timed | median s/iter '
              f"| mean s/iter | speed-up over {rows[0]['name']} "

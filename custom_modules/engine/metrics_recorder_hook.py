@@ -52,18 +52,22 @@ def read_val_records(work_dir: str) -> List[dict]:
     return [records[i] for i in sorted(records)]
 
 
+def training_precision(wrapper, model, device: str) -> str:
+    """'bf16', 'fp16' or 'fp32': what ``wrapper`` trains ``model`` in."""
+    from .bf16_autocast_optim_wrapper import BF16AutocastOptimWrapper
+    if isinstance(wrapper, BF16AutocastOptimWrapper):
+        return 'bf16' if wrapper.uses_bf16(model, device) else 'fp32'
+    if type(wrapper).__name__ == 'AmpOptimWrapper':
+        return 'fp16'
+    return 'fp32'
+
+
 def compute_path(runner=None) -> dict:
     """What this process trains with: precision, instruction set, threads."""
-    from .bf16_autocast_optim_wrapper import (BF16AutocastOptimWrapper,
-                                              native_bf16)
+    from .bf16_autocast_optim_wrapper import native_bf16
     device = 'cuda' if torch.cuda.is_available() else 'cpu'
-    precision = 'fp32'
-    wrapper = getattr(runner, 'optim_wrapper', None)
-    if isinstance(wrapper, BF16AutocastOptimWrapper):
-        if wrapper.uses_bf16(runner.model, device):
-            precision = 'bf16'
-    elif type(wrapper).__name__ == 'AmpOptimWrapper':
-        precision = 'fp16'
+    precision = training_precision(getattr(runner, 'optim_wrapper', None),
+                                   getattr(runner, 'model', None), device)
     return dict(
         device=device, precision=precision,
         aten_isa=torch.backends.cpu.get_cpu_capability(),

@@ -1,0 +1,157 @@
+"""How long a zoo will take on this machine, known in minutes before it
+costs hours.
+
+A zoo run is mostly two repeated costs: a training step, ``max_iters``
+times, and a pass over the val split at every validation. Both are steady
+once the first few have warmed the caches, so a handful of each, timed in
+this process, predicts the whole run:
+
+    train minutes      = max_iters x (median s per train_step)
+    validation minutes = validations x val images x (mean ms per image)
+
+"This process" is the point: the precision its optim wrapper picks here
+(bf16 where the CPU has it natively, fp32 elsewhere or under a oneDNN cap),
+its instruction sets and its threads. Running the estimate under
+``ONEDNN_MAX_CPU_ISA=AVX2 ATEN_CPU_CAPABILITY=avx2`` projects the zoo of an
+AVX2-only laptop on a machine that has AVX512-BF16.
+
+The configs are then laid out as ``tools/benchmark_zoo.py --jobs J`` runs
+them: in the given order, each on the first worker to come free, so the
+projected wall time is that schedule's length, not a sum divided by J.
+
+What it leaves out, so the projection is a lower bound: data loading (the
+zoo's loader works ahead in its own process), checkpoint writes, start-up,
+and COCO evaluation itself (a few seconds per validation on the embedded
+split). Where the record (docs/benchmark_results.json) holds a run of the
+same config trained on the same compute path, its measured train minutes
+stand beside the projection, and their ratio says how far to trust it.
+"""
+import os.path as osp
+from typing import Dict, List, Optional, Sequence
+
+from custom_modules.analysis.train_speed import isa_line, \
+    time_train_interleaved
+from custom_modules.reporting import machine_table
+
+
+def validations(max_iters: int, val_interval: int, val_begin: int = 1) -> int:
+    """How many times mmengine's IterBasedTrainLoop validates: after every
+    iteration ``i >= val_begin`` that is a multiple of ``val_interval``, and
+    after the last one whatever its number."""
+    return sum(1 for i in range(1, max_iters + 1)
+               if i >= val_begin and (i % val_interval == 0
+                                      or i == max_iters))
+
+
+def schedule(minutes: Sequence[float], jobs: int) -> float:
+    """Wall minutes of runs taken in order by ``jobs`` workers, each run
+    going to the first worker to come free (the zoo's and the sweep's
+    pool)."""
+    if jobs < 1:
+        raise ValueError(f'jobs must be at least 1, got {jobs}')
+    free_at = [0.0] * jobs
+    for m in minutes:
+        i = free_at.index(min(free_at))
+        free_at[i] += m
+    return max(free_at)
+
+
+def project(max_iters: int, n_val: int, val_images: int, s_per_iter: float,
+            ms_per_image: float) -> Dict[str, float]:
+    """The arithmetic of the module docstring, in minutes."""
+    train = max_iters * s_per_iter / 60
+    val = n_val * val_images * ms_per_image / 1000 / 60
+    return dict(train_minutes=train, val_minutes=val,
+                total_minutes=train + val)
+
+
+def estimate(config: str, steps: int = 6, warmup: int = 2,
+             images: int = 16, checkpoint: Optional[str] = None) -> dict:
+    """Time ``steps`` train steps and ``images`` val images of ``config``
+    here and project its whole run. ``checkpoint`` (default: the zoo's own,
+    if trained) makes the inference timing that of a trained model; an
+    initialised one passes more boxes to NMS, so its time is an upper
+    bound."""
+    from mmdet.registry import DATASETS
+
+    from custom_modules.apis import benchmark as bench
+    from custom_modules.apis.config import import_plugins, load_config
+    cfg = load_config(config)
+    import_plugins(cfg)
+    loop = cfg.train_cfg
+    n_val = validations(int(loop.max_iters), int(loop.get('val_interval', 1)),
+                        int(loop.get('val_begin', 1)))
+    val_images = len(DATASETS.build(cfg.val_dataloader.dataset))
+    if checkpoint is None:
+        checkpoint = bench.benchmark_checkpoint(config)
+    step = time_train_interleaved(config, {'as-is': {}}, steps, warmup)[0]
+    infer = bench.time_inference(config, checkpoint, images, warmup)
+    row = dict(config=config,
+               name=osp.splitext(osp.basename(config))[0],
+               precision=step['precision'], threads=step['torch_threads'],
+               max_iters=int(loop.max_iters), validations=n_val,
+               val_images=val_images, s_per_iter=step['s_median'],
+               steps_timed=step['iters'], ms_per_image=infer['ms_mean'],
+               images_timed=infer['images'], trained_weights=bool(checkpoint))
+    row.update(project(row['max_iters'], n_val, val_images,
+                       row['s_per_iter'], row['ms_per_image']))
+    return row
+
+
+def compute_path_label(precision: str) -> str:
+    """The record's compute-path spelling (benchmark.collect_row):
+    ``'<precision> <ATen ISA>'``, for this process."""
+    import torch
+    return f'{precision} {torch.backends.cpu.get_cpu_capability()}'
+
+
+def with_record(rows: List[dict], record: Dict[str, dict]) -> List[dict]:
+    """Each row plus the train minutes its config's recorded run measured,
+    when that run trained on this process's compute path (else None): a
+    bf16 run says nothing about an fp32 projection."""
+    out = []
+    for r in rows:
+        rec = record.get(r['name'], {})
+        same = rec.get('compute_path') == compute_path_label(r['precision'])
+        measured = rec.get('train_minutes') if same else None
+        out.append(dict(r, recorded_train_minutes=measured))
+    return out
+
+
+def render_markdown(rows: List[dict], jobs: int, env: Dict[str, str],
+                    command: str) -> str:
+    wall = schedule([r['total_minutes'] for r in rows], jobs)
+    lines = ['# Zoo cost: projected from timed steps', '',
+             f'Produced by `{command}`. Each config: the median of its timed '
+             '`model.train_step`s (data loading excluded) times its '
+             'iterations, plus its validations times its val images times '
+             'the mean ms per image of `model.test_step` at batch 1. Left '
+             'out (so these are lower bounds): data loading, checkpoints, '
+             'start-up and COCO evaluation. "recorded" is the train time of '
+             'the committed run (docs/benchmark_results.json) where it '
+             'trained on the same compute path; "–" where it did not.', '',
+             *machine_table(env), '',
+             f'Instruction sets this process computed with: {isa_line()}.',
+             '',
+             '| config | precision | threads | s/iter (steps timed) '
+             '| iterations | train min | validations x images | ms/image '
+             '| val min | projected min | recorded train min '
+             '| recorded / projected train |',
+             '|---|---|---|---|---|---|---|---|---|---|---|---|']
+    for r in rows:
+        measured = r.get('recorded_train_minutes')
+        ratio = ('–' if measured is None
+                 else f"{measured / r['train_minutes']:.2f}")
+        weights = '' if r['trained_weights'] else ' (init weights: upper bound)'
+        lines.append(
+            f"| `{r['config']}` | {r['precision']} | {r['threads']} | "
+            f"{r['s_per_iter']:.2f} ({r['steps_timed']}) | {r['max_iters']} | "
+            f"{r['train_minutes']:.0f} | {r['validations']} x "
+            f"{r['val_images']} | {r['ms_per_image']:.0f}{weights} | "
+            f"{r['val_minutes']:.0f} | {r['total_minutes']:.0f} | "
+            f"{'–' if measured is None else f'{measured:.0f}'} | {ratio} |")
+    total = sum(r['total_minutes'] for r in rows)
+    lines += ['', f'**Projected wall time with `--jobs {jobs}`: {wall:.0f} '
+              f'min ({wall / 60:.1f} h)**, the configs taken in the order '
+              f'above by {jobs} worker(s); {total:.0f} min of runs in all.']
+    return '\n'.join(lines) + '\n'

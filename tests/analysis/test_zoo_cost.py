@@ -1,0 +1,97 @@
+"""The zoo-cost projection: mmengine's validation count, the workers'
+schedule, the arithmetic and the record check (the tool on a real config:
+tests/tools/test_zoo_cost_tool.py)."""
+
+import pytest
+
+from custom_modules.analysis import zoo_cost
+
+
+@pytest.mark.parametrize('max_iters,interval,begin,count', [
+    (2400, 200, 1, 12),   # the light twins: 12 validations
+    (1000, 300, 1, 4),    # 300, 600, 900 and the last iteration
+    (100, 100, 1, 1),     # the last iteration counts once
+    (1200, 100, 700, 6),  # 700..1200
+])
+def test_validations_match_the_iter_loop(max_iters, interval, begin, count):
+    assert zoo_cost.validations(max_iters, interval, begin) == count
+
+
+def test_validations_as_mmengine_counts_them():
+    """Against the loop itself: a toy IterBasedTrainLoop validating at its
+    interval and at its last iteration."""
+    from mmengine.runner.loops import IterBasedTrainLoop
+    calls = []
+
+    class Val:
+        def run(self):
+            calls.append(loop._iter)
+
+    class Runner:
+        val_loop = Val()
+
+        def call_hook(self, *a, **k):
+            pass
+
+        class model:
+            @staticmethod
+            def train():
+                pass
+
+    loop = IterBasedTrainLoop.__new__(IterBasedTrainLoop)
+    loop._runner, loop._iter, loop._max_iters = Runner(), 0, 250
+    loop.val_begin, loop.val_interval = 1, 100
+    loop.dynamic_milestones, loop.dynamic_intervals = [0], [100]
+    loop.stop_training = False
+    loop.dataloader_iterator = iter(range(10 ** 6))
+
+    def run_iter(batch):
+        loop._iter += 1
+    loop.run_iter = run_iter
+    loop.run()
+    assert calls == [100, 200, 250]
+    assert zoo_cost.validations(250, 100) == len(calls)
+
+
+def test_schedule_takes_runs_in_order_on_the_first_free_worker():
+    # 2 workers: 50 -> w0, 30 -> w1, 20 -> w1 (free at 30), 40 -> w0 (50)
+    # and w1 (50) tie, the first wins -> w0 90, w1 50.
+    assert zoo_cost.schedule([50, 30, 20, 40], 2) == 90
+    assert zoo_cost.schedule([50, 30, 20, 40], 1) == 140
+    assert zoo_cost.schedule([50, 30], 4) == 50
+    with pytest.raises(ValueError, match='at least 1'):
+        zoo_cost.schedule([1], 0)
+
+
+def test_projection_arithmetic():
+    # 1200 steps of 1.5 s = 30 min; 12 validations x 500 images x 40 ms
+    # = 240 s = 4 min.
+    p = zoo_cost.project(1200, 12, 500, 1.5, 40.0)
+    assert p == pytest.approx(dict(train_minutes=30.0, val_minutes=4.0,
+                                   total_minutes=34.0))
+
+
+def test_record_stands_beside_a_projection_of_the_same_path(monkeypatch):
+    monkeypatch.setattr(zoo_cost, 'compute_path_label',
+                        lambda precision: f'{precision} AVX512')
+    rows = [dict(name='a', precision='bf16', train_minutes=20.0),
+            dict(name='b', precision='fp32', train_minutes=40.0),
+            dict(name='c', precision='fp32', train_minutes=10.0)]
+    record = {'a': dict(compute_path='bf16 AVX512', train_minutes=25.0),
+              'b': dict(compute_path='bf16 AVX512', train_minutes=15.0)}
+    got = zoo_cost.with_record(rows, record)
+    # b trained in bf16: it says nothing about its fp32 projection.
+    assert [r['recorded_train_minutes'] for r in got] == [25.0, None, None]
+    md = zoo_cost.render_markdown(
+        [dict(r, config=f"configs/{r['name']}.py", threads=1, s_per_iter=1.0,
+              steps_timed=6, max_iters=1, validations=1, val_images=1,
+              ms_per_image=1.0, trained_weights=r['name'] != 'c',
+              val_minutes=0.0, total_minutes=r['train_minutes'])
+         for r in got], 2, {'cpu': 'x'}, 'cmd')
+    table = [ln for ln in md.splitlines() if ln.startswith('| `configs/')]
+    assert table[0].split('|')[-2].strip() == '1.25'
+    assert table[1].split('|')[-2].strip() == '–'
+    assert '(init weights: upper bound)' in table[2]
+    # a (20) -> w0, b (40) -> w1, c (10) -> w0: wall 40 of 70 minutes.
+    assert '**Projected wall time with `--jobs 2`: 40 min (0.7 h)**' in md
+    assert '70 min of runs in all' in md

@@ -92,6 +92,19 @@ def sweep_info(rows: List[Dict[str, Any]]) -> Dict[str, Any]:
     return info
 
 
+def published(info: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    """The ``paper`` numbers of the sweep's preset (its spec file), or None.
+    Read from the preset when the page is written rather than stored with
+    the runs: they are facts about the paper, not about a run."""
+    from .spec import load_preset
+    if not info.get('preset'):
+        return None
+    try:
+        return load_preset(info['preset']).get('paper')
+    except (ValueError, FileNotFoundError):
+        return None
+
+
 def metric_keys(rows: List[Dict[str, Any]]) -> List[str]:
     """The COCO six first, then every other metric seen, sorted."""
     seen = {k for r in rows for k in r['metrics']}
@@ -284,13 +297,28 @@ def render_report(rows: List[Dict[str, Any]], figures: List[str],
     best_over = info.get('best_over')
     if best_over in axes and grid:
         others, best = best_per(grid, axes, best_over)
+        paper = published(info)
         out += [f'{h}# Best {name(best_over)} per '
                 f'{", ".join(name(a) for a in others)}', '']
+
+        def beside(c):
+            """The paper's best value and AP for this cell's other axes."""
+            if not paper:
+                return []
+            pub = paper['rows'].get(
+                ', '.join(str(c.values.get(a)) for a in others), {})
+            return [str(pub.get(name(best_over), '–')),
+                    str(pub.get('AP', '–'))]
         out += _table([name(a) for a in others] + [f'best {name(best_over)}']
-                      + header,
+                      + header + ([f'paper: best {name(best_over)}',
+                                   'paper: AP'] if paper else []),
                       [[str(c.values.get(a)) for a in others] +
-                       [str(c.values.get(best_over))] + cells_of(c)
-                       for c in best])
+                       [str(c.values.get(best_over))] + cells_of(c) +
+                       beside(c) for c in best])
+        if paper:
+            out += [f"Paper columns: {paper['source']}. The absolute APs "
+                    'are another dataset and backbone; what compares is '
+                    'the shape along the rows.', '']
     if refs:
         out += [f'{h}# Reference runs', '']
         out += _table(['run', 'overrides'] + header, [

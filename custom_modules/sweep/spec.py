@@ -39,7 +39,7 @@ PRESET_DIR = osp.join(osp.dirname(osp.dirname(osp.dirname(
     osp.abspath(__file__)))), 'configs', 'sweeps')
 SPEC_KEYS = ('config', 'name', 'title', 'grid', 'zip', 'references',
              'seeds', 'max_iters', 'val_interval', 'cfg_options', 'workers',
-             'best_over', 'short_names')
+             'best_over', 'short_names', 'paper')
 
 
 @dataclass

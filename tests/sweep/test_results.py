@@ -125,6 +125,33 @@ def test_summary_mean_std_by_hand(sweep_dir, collected):
     assert 'Table 1b' in md and 'mmdet 3.3.0' in md
 
 
+def test_the_papers_table_1b_stands_beside_the_best_alpha(sweep_dir,
+                                                         collected):
+    md = open(os.path.join(sweep_dir, 'summary.md')).read()
+    best = [ln for ln in md.splitlines()
+            if ln.startswith(('| 0 | 0.75 | 33.2', '| 2 | 0.25 | 34.5'))]
+    assert len(best) == 4  # the best-alpha table first, then all cells
+    # Lin et al. Table 1b: gamma=0 -> alpha .75, 31.1 AP; gamma=2 -> .25, 34.0
+    assert best[0].endswith('| 0.75 | 31.1 |')
+    assert best[1].endswith('| 0.25 | 34.0 |')
+    assert not any(ln.endswith('| 31.1 |') or ln.endswith('| 34.0 |')
+                   for ln in best[2:])
+    assert 'paper: best alpha | paper: AP |' in md
+    assert 'Paper columns: Lin et al., Focal Loss for Dense Object ' \
+        'Detection, ICCV 2017, Table 1b' in md
+    # The other tables have no paper columns: those cells are not the
+    # paper's rows.
+    assert md.count('paper: AP') == 1
+
+
+def test_a_sweep_without_a_preset_has_no_paper():
+    from custom_modules.sweep.results import published
+    assert published({}) is None
+    assert published({'preset': 'no-such-preset'}) is None
+    assert published({'preset': 'focal-gamma'})['rows']['0.5'] == \
+        {'alpha': 0.5, 'AP': 32.9}
+
+
 def test_plots_are_written(sweep_dir, collected):
     plots = sorted(os.listdir(os.path.join(sweep_dir, 'plots')))
     assert plots == ['ap_vs_alpha.png', 'ap_vs_gamma.png',

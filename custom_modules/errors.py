@@ -31,3 +31,12 @@ class TrainingInterrupted(UserError):
     def __init__(self, message: str, signum: int):
         super().__init__(message)
         self.exit_code = 128 + signum
+
+
+class WorkDirBusy(UserError):
+    """Another process is training in the same work dir. Exits with 75
+    (EX_TEMPFAIL, "try again later"), which the sweep's launcher reads as
+    "someone else is on this run", not as a failure of the run."""
+
+    exit_code = 75
+    label = 'busy'

@@ -229,6 +229,35 @@ def sigkill(bench: Bench) -> Outcome:
     return _interrupt_then_resume(bench, 'sigkill', signal.SIGKILL)
 
 
+def second_process(bench: Bench) -> Outcome:
+    """The same run started twice (a zoo launched again in another shell):
+    the second must be refused before it touches the first one's files."""
+    reference = bench.work('reference')
+    if not osp.isfile(osp.join(reference, 'val_metrics_last.json')):
+        bench.run(bench.train(reference))
+    work = bench.work('twice')
+    cmd = bench.train(work)
+    first = subprocess.Popen(cmd, cwd=bench.repo, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    _wait_for_iteration(work, first, 2)
+    again = bench.train(work, '--resume')
+    second = bench.run(again)
+    first.wait(timeout=600)
+    line = _last_line(second.stderr)
+    undisturbed = (first.returncode == 0
+                   and osp.isfile(osp.join(work, 'DONE'))
+                   and _same_metrics(reference, work))
+    ok = (second.returncode == 75 and line.startswith('busy: ')
+          and 'Traceback' not in second.stderr and undisturbed)
+    return Outcome('the same run started again while it trains',
+                   _short(again, bench), second.returncode,
+                   line.replace(bench.root + '/', ''),
+                   'first run finished undisturbed; val metrics identical to '
+                   'the uninterrupted run' if undisturbed else
+                   f'first run status {first.returncode}; metrics differ',
+                   ok)
+
+
 def nan_loss(bench: Bench) -> Outcome:
     work = bench.work('nan')
     cmd = bench.train(work) + ['optim_wrapper.optimizer.lr=1e12']
@@ -258,8 +287,8 @@ def validate(bench: Bench) -> Outcome:
 
 FAULTS: List[Callable[[Bench], Outcome]] = [
     corrupt_image, truncated_json, option_type, num_classes, missing_base,
-    unwritable_work_dir, wrong_architecture, sigterm, sigkill, nan_loss,
-    validate]
+    unwritable_work_dir, wrong_architecture, sigterm, sigkill,
+    second_process, nan_loss, validate]
 
 
 def render(outcomes: List[Outcome], env: dict, command: str) -> str:
@@ -277,7 +306,8 @@ def render(outcomes: List[Outcome], env: dict, command: str) -> str:
         f'{ITERS} iterations at 96 px). The mechanisms: '
         '`AtomicCheckpointHook`, `InterruptSaveHook`, `NaNGuardHook` '
         '(default_hooks in configs/_base_/default_runtime.py), '
-        '`LoadImageOrSkip` in every train pipeline, the pre-flight checks of '
+        '`LoadImageOrSkip` in every train pipeline, the work-dir lock of '
+        '`custom_modules/apis/train.py`, the pre-flight checks of '
         '`custom_modules/apis/preflight.py` and `tools/validate_dataset.py`. '
         'A kill *during* a checkpoint write is provoked in '
         'tests/engine/test_atomic_checkpoint_hook.py, since a process '

@@ -121,8 +121,8 @@ def train_jobs(jobs: List[TrainJob], parallel: int = 1,
     seed) is dumped into its work dir and trained by the sweep's runner,
     ``parallel`` at a time with the cores split between them, resumed from
     its last checkpoint and skipped once DONE (``on_finish``: the runner's
-    call after each run). Returns each job's status ('done' or 'failed')
-    by its label."""
+    call after each run). Returns each job's status ('done', 'failed', or
+    'busy ...' when another process holds its work dir) by its label."""
     from custom_modules.sweep import launch
     from .config import load_config
     for job in jobs:
@@ -137,7 +137,10 @@ def train_jobs(jobs: List[TrainJob], parallel: int = 1,
                               launch.plan_resources(workers=parallel),
                               progress=progress, on_finish=on_finish)
     ok = set(result['done'] + result['skipped'])
-    return {j.label: 'done' if j.work_dir in ok else 'failed' for j in jobs}
+    busy = set(result.get('busy', []))
+    return {j.label: 'done' if j.work_dir in ok else
+            'busy (another process trains it)' if j.work_dir in busy
+            else 'failed' for j in jobs}
 
 
 def last_checkpoint(work_dir: str) -> Optional[str]:

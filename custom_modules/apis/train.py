@@ -5,17 +5,19 @@ file is the one meaning of "finished" in DetLab: a sweep skips such a run,
 the zoo does not retrain it, and a run killed at any point before (even
 after its last validation) has none and resumes.
 """
+import errno
 import json
 import os
 import os.path as osp
 import time
+from contextlib import contextmanager
 from typing import Optional
 
 import torch
 
 from . import preflight
 from .config import check_model, import_plugins, load_config
-from ..errors import UserError
+from ..errors import UserError, WorkDirBusy
 
 
 def prepare_train_config(config: str, work_dir: Optional[str] = None,
@@ -114,22 +116,70 @@ def finished(work_dir: str) -> bool:
     return osp.isfile(osp.join(work_dir, DONE))
 
 
+LOCK = '.train.lock'
+
+
+@contextmanager
+def work_dir_lock(work_dir: str):
+    """Hold the work dir for one training process.
+
+    Why: two processes resuming the same run (a zoo started twice, a sweep
+    beside a zoo on the same run dir) would both load the last checkpoint,
+    train the same iterations, and overwrite each other's checkpoints and
+    DONE: hours of compute spent twice, and a record that mixes the two.
+    The lock is a POSIX record lock (``lockf``) on ``<work_dir>/.train.lock``:
+    the kernel releases it when the holder dies however it dies (even
+    SIGKILL), so a crash never leaves a stale lock, and unlike ``flock`` it
+    is not inherited by forked dataloader workers, which could outlive
+    their parent for a moment and hold it. The file keeps the holder's pid
+    for the message. Under torchrun only global rank 0 takes it, for the
+    whole job. Where fcntl is missing (not POSIX) there is no lock."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    if os.environ.get('RANK', '0') != '0':
+        yield
+        return
+    fd = os.open(osp.join(work_dir, LOCK), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as err:
+            if err.errno not in (errno.EACCES, errno.EAGAIN):
+                raise
+            holder = os.pread(fd, 32, 0).decode(errors='replace').strip()
+            raise WorkDirBusy(
+                f'{work_dir} is being trained by another process (pid '
+                f'{holder or "unknown"}); two runs in one work dir would '
+                'overwrite each other\'s checkpoints. Wait for it, stop it, '
+                'or pass another --work-dir.') from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f'{os.getpid()}\n'.encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
 def train(config: str, **kwargs):
     """Train and return the Runner (its work_dir holds the checkpoints,
-    ``val_metrics_last.json`` and, once the schedule is complete, DONE)."""
+    ``val_metrics_last.json`` and, once the schedule is complete, DONE).
+    One process at a time per work dir (:func:`work_dir_lock`)."""
     t0 = time.time()
     cfg = prepare_train_config(config, **kwargs)
     from mmengine.runner import Runner
-    runner = Runner.from_cfg(cfg)
-    with _offline_errors():
-        runner.train()
-    if runner.rank == 0:
-        path = osp.join(runner.work_dir, DONE)
-        with open(f'{path}.tmp', 'w') as f:
-            json.dump(dict(finished=time.strftime('%Y-%m-%dT%H:%M:%S'),
-                           iter=runner.iter,
-                           wall_seconds=round(time.time() - t0, 1)), f)
-        os.replace(f'{path}.tmp', path)
+    with work_dir_lock(cfg.work_dir):
+        runner = Runner.from_cfg(cfg)
+        with _offline_errors():
+            runner.train()
+        if runner.rank == 0:
+            path = osp.join(runner.work_dir, DONE)
+            with open(f'{path}.tmp', 'w') as f:
+                json.dump(dict(finished=time.strftime('%Y-%m-%dT%H:%M:%S'),
+                               iter=runner.iter,
+                               wall_seconds=round(time.time() - t0, 1)), f)
+            os.replace(f'{path}.tmp', path)
     return runner
 
 

@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional
 
 from custom_modules.apis.train import DONE, finished
+from custom_modules.errors import WorkDirBusy
 from custom_modules.reporting import cpu_count, environment
 from .schedule import shorten_schedule
 from .spec import SweepSpec, expand_runs
@@ -358,6 +359,10 @@ class Launch:
             f.close()
         if self.stopped:
             return 'pending'
+        if rc == WorkDirBusy.exit_code:
+            # Another process holds the run dir (apis/train.work_dir_lock)
+            # and will finish the run: not this run's failure.
+            return 'busy'
         if rc == 0 and finished(self.run_dir):
             # An earlier failure is history now (its tail is in stderr.log).
             if osp.isfile(osp.join(self.run_dir, ERROR)):
@@ -419,7 +424,8 @@ def run_sweep(run_dirs: List[str], resources: Resources,
               on_finish: Optional[Callable[[str, str], None]] = None
               ) -> Dict[str, List[str]]:
     """Run every run dir that is not done, ``resources.workers`` at a
-    time. Returns ``{'done', 'failed', 'skipped'}`` lists of run dirs;
+    time. Returns ``{'done', 'failed', 'skipped', 'busy'}`` lists of run
+    dirs (busy: another process holds the run dir and trains it);
     re-raises KeyboardInterrupt (and SIGTERM, as one) after stopping the
     runs.
 
@@ -428,7 +434,8 @@ def run_sweep(run_dirs: List[str], resources: Resources,
     run, so what a killed session leaves on disk is already a result. An
     error in it is reported and the sweep goes on: training outranks a
     page."""
-    result: Dict[str, List[str]] = dict(done=[], failed=[], skipped=[])
+    result: Dict[str, List[str]] = dict(done=[], failed=[], skipped=[],
+                                        busy=[])
     bar = Progress(len(run_dirs), resources.workers, stream)
     queue = []
     for d in run_dirs:
@@ -472,6 +479,11 @@ def run_sweep(run_dirs: List[str], resources: Resources,
                     bar.done += 1
                     bar.durations.append(time.time() - p.t0)
                     msg = f'done   {name} ({time.time() - p.t0:.0f} s)'
+                elif status == 'busy':
+                    result['busy'].append(p.run_dir)
+                    bar.total -= 1
+                    msg = (f'busy   {name}: another process is training it; '
+                           'left to that process')
                 else:
                     result['failed'].append(p.run_dir)
                     bar.failed += 1

@@ -236,3 +236,29 @@ def test_each_finished_run_is_reported_while_the_others_go_on(
     assert result['done'] == [runs[0], runs[2]]
     assert result['failed'] == [runs[1]]
     assert 'after b: OSError: disk full' in log.getvalue()
+
+
+def test_a_run_held_by_another_process_is_busy_not_failed(tmp_path,
+                                                          monkeypatch):
+    """tools/train.py exits 75 when another process holds the run dir
+    (apis/train.work_dir_lock): the sweep leaves that run to it, writes no
+    error.txt and does not count it as failed."""
+    from custom_modules.sweep import launch
+    runs = [str(tmp_path / n) for n in ('a', 'b')]
+    for d in runs:
+        os.makedirs(d)
+    script = ("import os, sys; d = sys.argv[1]; "
+              "sys.exit(75) if d.endswith('b') else "
+              "open(os.path.join(d, 'DONE'), 'w').write('{}')")
+    monkeypatch.setattr(launch, 'train_command',
+                        lambda d, *a: [sys.executable, '-c', script, d])
+    log = io.StringIO()
+    result = launch.run_sweep(runs, launch.plan_resources(workers=1),
+                              stream=log, poll_seconds=0.01)
+    assert result['done'] == [runs[0]]
+    assert result['busy'] == [runs[1]] and result['failed'] == []
+    assert not os.path.exists(os.path.join(runs[1], 'error.txt'))
+    assert 'busy   b: another process is training it' in log.getvalue()
+    # The bar counts the busy run out of this sweep's total: 1/1 done.
+    assert log.getvalue().rstrip().splitlines()[-1].startswith(
+        '[sweep] 1/1 runs')

@@ -207,20 +207,27 @@ def test_array_script_runs_in_bash(tmp_path):
     assert proc.returncode == 0 and 'done' in proc.stdout
 
 
+def _stand_in_runs(tmp_path, monkeypatch, names, b_exits_with):
+    """Run dirs named by ``names`` and a stand-in for tools/train.py: run
+    'b' exits with ``b_exits_with``, the others write DONE."""
+    from custom_modules.sweep import launch
+    runs = [str(tmp_path / n) for n in names]
+    for d in runs:
+        os.makedirs(d)
+    script = ("import os, sys; d = sys.argv[1]; "
+              f"sys.exit({b_exits_with}) if d.endswith('b') else "
+              "open(os.path.join(d, 'DONE'), 'w').write('{}')")
+    monkeypatch.setattr(launch, 'train_command',
+                        lambda d, *a: [sys.executable, '-c', script, d])
+    return runs
+
+
 def test_each_finished_run_is_reported_while_the_others_go_on(
         tmp_path, monkeypatch):
     """on_finish sees every run as it ends, with its status; an error in it
     is one line in the log and the sweep carries on."""
     from custom_modules.sweep import launch
-    runs = [str(tmp_path / n) for n in ('a', 'b', 'c')]
-    for d in runs:
-        os.makedirs(d)
-    # A stand-in for tools/train.py: 'b' fails, the others write DONE.
-    script = ("import os, sys; d = sys.argv[1]; "
-              "sys.exit(3) if d.endswith('b') else "
-              "open(os.path.join(d, 'DONE'), 'w').write('{}')")
-    monkeypatch.setattr(launch, 'train_command',
-                        lambda d, *a: [sys.executable, '-c', script, d])
+    runs = _stand_in_runs(tmp_path, monkeypatch, 'abc', b_exits_with=3)
     seen = []
 
     def on_finish(run_dir, status):
@@ -244,14 +251,7 @@ def test_a_run_held_by_another_process_is_busy_not_failed(tmp_path,
     (apis/train.work_dir_lock): the sweep leaves that run to it, writes no
     error.txt and does not count it as failed."""
     from custom_modules.sweep import launch
-    runs = [str(tmp_path / n) for n in ('a', 'b')]
-    for d in runs:
-        os.makedirs(d)
-    script = ("import os, sys; d = sys.argv[1]; "
-              "sys.exit(75) if d.endswith('b') else "
-              "open(os.path.join(d, 'DONE'), 'w').write('{}')")
-    monkeypatch.setattr(launch, 'train_command',
-                        lambda d, *a: [sys.executable, '-c', script, d])
+    runs = _stand_in_runs(tmp_path, monkeypatch, 'ab', b_exits_with=75)
     log = io.StringIO()
     result = launch.run_sweep(runs, launch.plan_resources(workers=1),
                               stream=log, poll_seconds=0.01)

@@ -6,6 +6,7 @@ import torch
 from mmengine.optim import build_optim_wrapper
 
 import glob
+import os
 import os.path as osp
 
 from conftest import REPO, shapes_overrides
@@ -191,3 +192,26 @@ def test_amp_flag_refuses_two_stage_on_cpu(tiny_shapes):
     with pytest.raises(UserError, match='RoI stage of FasterRCNN cannot take'):
         prepare_train_config('configs/faster_rcnn_r50_fpn.py', amp=True,
                              cfg_options=shapes_overrides(tiny_shapes))
+
+
+@pytest.mark.parametrize('cap,native_recipe', [('AVX2', False),
+                                                ('', None)])
+def test_make_demo_picks_the_recipe_of_the_compute_path(cap, native_recipe):
+    """`make demo` chooses its config with native_bf16: under the AVX2 cap
+    a CPU with AVX512-BF16 gets the fp32 re-plan, as an AVX2 laptop would."""
+    import shutil
+    import subprocess
+    if shutil.which('make') is None:
+        pytest.skip('no make on this machine')
+    env = {k: v for k, v in os.environ.items()
+           if k not in ('ONEDNN_MAX_CPU_ISA', 'DNNL_MAX_CPU_ISA', 'CONFIG')}
+    if cap:
+        env['ONEDNN_MAX_CPU_ISA'] = cap
+    out = subprocess.run(['make', '-n', 'demo'], cwd=REPO, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    if native_recipe is None:  # no cap: the hardware decides
+        native_recipe = native_bf16('cpu')
+    want = ('configs/retinanet_r50_fpn.py' if native_recipe else
+            'configs/ablations/retinanet_r50_fpn_fp32_20min.py')
+    assert f'tools/train.py {want} --work-dir' in out.stdout

@@ -19,12 +19,15 @@ The configs are then laid out as ``tools/benchmark_zoo.py --jobs J`` runs
 them: in the given order, each on the first worker to come free, so the
 projected wall time is that schedule's length, not a sum divided by J.
 
-What it leaves out, so the projection is a lower bound: data loading (the
-zoo's loader works ahead in its own process), checkpoint writes, start-up,
-and COCO evaluation itself (a few seconds per validation on the embedded
-split). Where the record (docs/benchmark_results.json) holds a run of the
-same config trained on the same compute path, its measured train minutes
-stand beside the projection, and their ratio says how far to trust it.
+What it leaves out: data loading (the zoo's loader works ahead in its own
+process, but on a machine whose cores all train it competes for them),
+checkpoint writes, start-up, and COCO evaluation itself (a few seconds per
+validation on the embedded split). What it over-counts: the first steps
+of an initialised model, which can cost more than a trained one's (an
+untrained RPN passes more proposals on). Neither bound holds in general,
+so where the record (docs/benchmark_results.json) holds a run of the same
+config trained on the same compute path, its measured train minutes stand
+beside the projection, and their ratio says how far to trust it.
 """
 import os.path as osp
 from typing import Dict, List, Optional, Sequence
@@ -126,8 +129,8 @@ def render_markdown(rows: List[dict], jobs: int, env: Dict[str, str],
              '`model.train_step`s (data loading excluded) times its '
              'iterations, plus its validations times its val images times '
              'the mean ms per image of `model.test_step` at batch 1. Left '
-             'out (so these are lower bounds): data loading, checkpoints, '
-             'start-up and COCO evaluation. "recorded" is the train time of '
+             'out: data loading, checkpoints, start-up and COCO evaluation. '
+             '"recorded" is the train time of '
              'the committed run (docs/benchmark_results.json) where it '
              'trained on the same compute path; "–" where it did not.', '',
              *machine_table(env), '',

@@ -68,8 +68,12 @@ def recipe_fingerprint(config: str) -> str:
     and the old numbers stop standing in for the new config. Spellings of
     the same recipe (``_canonical``) hash alike, so that moving a setting
     between bases or stating a default does not orphan the record."""
+    return recipe_of(_load(config))
+
+
+def recipe_of(cfg) -> str:
+    """:func:`recipe_fingerprint` of a loaded config (a run's dumped one)."""
     import hashlib
-    cfg = _load(config)
     recipe = _canonical({k: cfg.get(k) for k in RECIPE_KEYS})
     text = json.dumps(recipe, sort_keys=True, default=str)
     return hashlib.sha1(text.encode()).hexdigest()[:12]

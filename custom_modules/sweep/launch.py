@@ -133,6 +133,17 @@ class SweepPlan:
                     f'{self.run_dir(run)} was made by a sweep with other '
                     'settings; give this sweep another --name, or delete '
                     'that directory to start it again')
+            if _recipe_changed(osp.join(self.run_dir(run), CONFIG),
+                               self.configs[run.run_id]):
+                # The same command after the config file was edited: the
+                # finished runs would keep numbers of the old recipe beside
+                # new ones in one table, and rewriting their config.py
+                # would hide it.
+                raise ValueError(
+                    f'{self.run_dir(run)} was trained from another recipe '
+                    f'of {self.config} (it has been edited since); give this '
+                    'sweep another --name, or delete that directory to start '
+                    'it again')
         os.makedirs(self.sweep_dir, exist_ok=True)
         env = environment()
         write_json(osp.join(self.sweep_dir, SWEEP_JSON), dict(
@@ -147,6 +158,22 @@ class SweepPlan:
                 f.write(self.configs[run.run_id])
             write_json(osp.join(d, RUN_JSON),
                        dict(self.run_info(run), environment=env))
+
+
+def _recipe_changed(dumped: str, text: str) -> bool:
+    """Whether the run config ``text`` trains another recipe than the one
+    already dumped at ``dumped`` (benchmark.recipe_of: model, data,
+    optimiser, schedule, seed; hooks and logging do not count)."""
+    if not osp.isfile(dumped):
+        return False
+    from mmengine.config import Config
+    from custom_modules.apis.benchmark import recipe_of
+    with open(dumped) as f:
+        old = f.read()
+    if old == text:
+        return False
+    return recipe_of(Config.fromstring(old, '.py')) != \
+        recipe_of(Config.fromstring(text, '.py'))
 
 
 def _identity(info: Dict[str, Any]):

@@ -83,6 +83,25 @@ def test_rerun_with_other_settings_is_refused(tmp_path):
                    root=str(tmp_path)).write()
 
 
+def test_rerun_after_the_config_file_was_edited_is_refused(tmp_path):
+    """The same command after the base config's recipe changed would put
+    runs of two recipes in one table; a change to logging would not."""
+    config = tmp_path / 'focal.py'
+    base = os.path.abspath(CONFIG)
+    config.write_text(f"_base_ = '{base}'\n")
+    spec = build_spec([f'{G}=0,2'])
+    plan = dict(spec=spec, name='t', max_iters=30, root=str(tmp_path / 's'))
+    build_plan(str(config), **plan).write()
+    config.write_text(f"_base_ = '{base}'\n"
+                      "default_hooks = dict(logger=dict(interval=7))\n")
+    build_plan(str(config), **plan).write()           # not the recipe
+    config.write_text(f"_base_ = '{base}'\n"
+                      "optim_wrapper = dict(optimizer=dict(lr=0.5))\n")
+    with pytest.raises(ValueError, match='trained from another recipe of '
+                       f'{config} \\(it has been edited since\\)'):
+        build_plan(str(config), **plan).write()
+
+
 def test_run_status_from_files(tmp_path):
     d = tmp_path / 'r'
     d.mkdir()

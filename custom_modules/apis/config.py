@@ -52,3 +52,4 @@ def import_plugins(cfg: Config) -> None:
 
 def check_model(cfg: Config) -> None:
     preflight.check_component_kwargs(cfg.model)
+    preflight.check_focal_gamma(cfg.model)

@@ -234,6 +234,32 @@ def check_component_kwargs(node, path: str = 'model') -> None:
         check_component_kwargs(value, f'{path}.{key}')
 
 
+def check_focal_gamma(node, path: str = 'model') -> None:
+    """mmdet's ``FocalLoss`` with 0 < gamma < 1 trains for a while on a CPU
+    and then turns every weight into NaN (its gradient is infinite where a
+    sigmoid rounds to 1; models/losses/stable_focal_loss.py). Say so before
+    the run, with the one-word fix. On a GPU mmcv's kernel is stable."""
+    import torch
+    if torch.cuda.is_available():
+        return
+    if isinstance(node, (list, tuple)):
+        for i, item in enumerate(node):
+            check_focal_gamma(item, f'{path}.{i}')
+        return
+    if not isinstance(node, dict):
+        return
+    gamma = node.get('gamma', 2.0)
+    if node.get('type') in ('FocalLoss', 'mmdet.FocalLoss') and \
+            isinstance(gamma, (int, float)) and 0 < gamma < 1:
+        raise UserError(
+            f'{path} is mmdet\'s FocalLoss with gamma={gamma}: on a CPU its '
+            'gradient becomes NaN for 0 < gamma < 1. Use DetLab\'s '
+            f'StableFocalLoss (the same loss from the logits): '
+            f'--cfg-options {path}.type=StableFocalLoss')
+    for key, value in node.items():
+        check_focal_gamma(value, f'{path}.{key}')
+
+
 def leaf_datasets(ds_cfg) -> Iterable[dict]:
     """Leaf dataset configs, looking through Repeat/Concat/ClassBalanced."""
     if isinstance(ds_cfg, (list, tuple)):

@@ -238,6 +238,7 @@ def build_plan(config: str, spec: SweepSpec, name: Optional[str] = None,
         preflight.check_cfg_option_keys(base, run.overrides)
         cfg = base.copy()
         _apply(cfg, run.overrides)
+        preflight.check_focal_gamma(cfg.model)
         texts[run.run_id] = config_text(cfg)
     return SweepPlan(
         name=name, sweep_dir=osp.join(root, name), config=config, spec=spec,

@@ -42,6 +42,39 @@ def test_a_flag_given_as_a_number(tmp_path, tiny_shapes):
                 **{'train_dataloader.persistent_workers': 3})
 
 
+@pytest.mark.skipif(torch.cuda.is_available(),
+                    reason="mmcv's CUDA focal loss is stable at gamma < 1")
+def test_mmdets_focal_loss_below_gamma_one_on_a_cpu(tmp_path, tiny_shapes):
+    """It would train, then turn NaN; say so before, with the fix."""
+    with pytest.raises(UserError) as err:
+        prepare(tmp_path, tiny_shapes,
+                **{'model.bbox_head.loss_cls.gamma': 0.5})
+    assert one_line(err) == (
+        "model.bbox_head.loss_cls is mmdet's FocalLoss with gamma=0.5: on a "
+        "CPU its gradient becomes NaN for 0 < gamma < 1. Use DetLab's "
+        'StableFocalLoss (the same loss from the logits): --cfg-options '
+        'model.bbox_head.loss_cls.type=StableFocalLoss')
+    # The fix it names works, and gamma 0 and 2 never needed it.
+    for extra in ({'model.bbox_head.loss_cls.gamma': 0.5,
+                   'model.bbox_head.loss_cls.type': 'StableFocalLoss'},
+                  {'model.bbox_head.loss_cls.gamma': 0.0},
+                  {'model.bbox_head.loss_cls.gamma': 2.0}):
+        prepare(tmp_path, tiny_shapes, **extra)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(),
+                    reason="mmcv's CUDA focal loss is stable at gamma < 1")
+def test_a_focal_sweep_below_gamma_one_is_refused_before_it_starts(
+        tmp_path):
+    from custom_modules.sweep.launch import build_plan
+    from custom_modules.sweep.spec import build_spec
+    spec = build_spec(['model.bbox_head.loss_cls.gamma=0.5,2'])
+    with pytest.raises(UserError, match="mmdet's FocalLoss with gamma=0.5"):
+        build_plan(DEMO, spec, name='g', root=str(tmp_path))
+    build_plan('configs/ablations/retinanet_r18_fpn_focal_ablation.py', spec,
+               name='g', root=str(tmp_path))  # StableFocalLoss: fine
+
+
 def test_num_classes_against_the_classes_of_the_data(tmp_path, tiny_shapes):
     with pytest.raises(UserError) as err:
         prepare(tmp_path, tiny_shapes, **{'model.bbox_head.num_classes': 3})

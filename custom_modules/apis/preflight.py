@@ -234,6 +234,17 @@ def check_component_kwargs(node, path: str = 'model') -> None:
         check_component_kwargs(value, f'{path}.{key}')
 
 
+def _dicts(node, path: str):
+    """Every dict of a config tree, with its dotted path (lists by index)."""
+    if isinstance(node, (list, tuple)):
+        for i, item in enumerate(node):
+            yield from _dicts(item, f'{path}.{i}')
+    elif isinstance(node, dict):
+        yield path, node
+        for key, value in node.items():
+            yield from _dicts(value, f'{path}.{key}')
+
+
 def check_focal_gamma(node, path: str = 'model') -> None:
     """mmdet's ``FocalLoss`` with 0 < gamma < 1 trains for a while on a CPU
     and then turns every weight into NaN (its gradient is infinite where a
@@ -242,22 +253,15 @@ def check_focal_gamma(node, path: str = 'model') -> None:
     import torch
     if torch.cuda.is_available():
         return
-    if isinstance(node, (list, tuple)):
-        for i, item in enumerate(node):
-            check_focal_gamma(item, f'{path}.{i}')
-        return
-    if not isinstance(node, dict):
-        return
-    gamma = node.get('gamma', 2.0)
-    if node.get('type') in ('FocalLoss', 'mmdet.FocalLoss') and \
-            isinstance(gamma, (int, float)) and 0 < gamma < 1:
-        raise UserError(
-            f'{path} is mmdet\'s FocalLoss with gamma={gamma}: on a CPU its '
-            'gradient becomes NaN for 0 < gamma < 1. Use DetLab\'s '
-            f'StableFocalLoss (the same loss from the logits): '
-            f'--cfg-options {path}.type=StableFocalLoss')
-    for key, value in node.items():
-        check_focal_gamma(value, f'{path}.{key}')
+    for where, d in _dicts(node, path):
+        gamma = d.get('gamma', 2.0)
+        if d.get('type') in ('FocalLoss', 'mmdet.FocalLoss') and \
+                isinstance(gamma, (int, float)) and 0 < gamma < 1:
+            raise UserError(
+                f"{where} is mmdet's FocalLoss with gamma={gamma}: on a CPU "
+                'its gradient becomes NaN for 0 < gamma < 1. Use DetLab\'s '
+                'StableFocalLoss (the same loss from the logits): '
+                f'--cfg-options {where}.type=StableFocalLoss')
 
 
 def leaf_datasets(ds_cfg) -> Iterable[dict]:

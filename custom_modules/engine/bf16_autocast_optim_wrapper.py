@@ -126,8 +126,8 @@ class BF16AutocastOptimWrapper(OptimWrapper):
             use = True
         else:
             use = native_bf16(device_type)
-            cap = onednn_bf16_cap() if device_type == 'cpu' else None
             if not use:
+                cap = onednn_bf16_cap() if device_type == 'cpu' else None
                 why = (' (no native bf16 on this device; emulated bf16 would '
                        'be slower than fp32)' if cap is None else
                        f' (oneDNN capped at {cap} by ONEDNN_MAX_CPU_ISA: '

@@ -592,9 +592,15 @@ def write_array_script(sweep_dir: str, name: str, run_dirs: List[str],
     lines += [')', 'RUN_DIR=${RUN_DIRS[$SLURM_ARRAY_TASK_ID]}',
               f'[ -f "$RUN_DIR/{DONE}" ] && {{ echo "$RUN_DIR: done"; exit 0; }}',
               'export OMP_NUM_THREADS=${SLURM_CPUS_PER_TASK:-1}',
-              # A failure leaves error.txt, as a local sweep does.
+              # A failure leaves error.txt, as a local sweep does. The
+              # lock's exit code is not a failure: a resubmitted array can
+              # reach a run whose first task still trains it, and that task
+              # will finish it.
               ' '.join(c if '$' in c else q(c) for c in cmd) +
-              ' 2>>"$RUN_DIR/stderr.log" || { rc=$?; { echo "exit code $rc; '
+              ' 2>>"$RUN_DIR/stderr.log" || { rc=$?; '
+              f'if [ $rc -eq {WorkDirBusy.exit_code} ]; then echo "$RUN_DIR: '
+              'busy, another task trains it"; exit 0; fi; '
+              '{ echo "exit code $rc; '
               'last lines of stderr.log:"; tail -n 20 "$RUN_DIR/stderr.log"; '
               '} > "$RUN_DIR/error.txt"; exit $rc; }',
               'rm -f "$RUN_DIR/error.txt"',

@@ -224,6 +224,16 @@ def test_array_script_runs_in_bash(tmp_path):
     proc = subprocess.run(['bash', str(tmp_path / 'run.sh')], env=env,
                           capture_output=True, text=True)
     assert proc.returncode == 0 and 'done' in proc.stdout
+    # Exit code 75 is the work-dir lock: another task holds the run and
+    # will finish it, so this task neither fails nor writes error.txt.
+    fake.write_text('#!/bin/sh\necho "busy: held" >&2\nexit 75\n')
+    os.remove(os.path.join(run_dirs[1], 'error.txt'))
+    env['SLURM_ARRAY_TASK_ID'] = '1'
+    proc = subprocess.run(['bash', str(tmp_path / 'run.sh')], env=env,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0
+    assert proc.stdout.strip() == run_dirs[1] + ': busy, another task trains it'
+    assert not os.path.exists(os.path.join(run_dirs[1], 'error.txt'))
 
 
 def _stand_in_runs(tmp_path, monkeypatch, names, b_exits_with):

@@ -11,7 +11,7 @@ import ast
 import copy
 import statistics
 import time
-from typing import Dict, List
+from typing import Dict, List, Optional, Tuple
 
 import torch
 
@@ -45,8 +45,10 @@ def parse_variant(text: str):
     return name, options
 
 
-def _build(config: str, options: dict, seed: int):
+def _build(config: str, options: dict, seed: int,
+           checkpoint: Optional[str] = None):
     from mmengine.optim import build_optim_wrapper
+    from mmengine.runner import load_checkpoint
     from mmdet.registry import MODELS
 
     from custom_modules.apis.config import import_plugins, load_config
@@ -55,6 +57,9 @@ def _build(config: str, options: dict, seed: int):
     torch.manual_seed(seed)
     model = MODELS.build(cfg.model)
     model.init_weights()
+    if checkpoint:
+        load_checkpoint(model, checkpoint, map_location='cpu',
+                        logger='silent')
     model.train()
     optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
     # No Runner here, so no hooks: apply the one that changes the step's
@@ -70,28 +75,43 @@ def uses_channels_last(cfg) -> bool:
                for h in cfg.get('custom_hooks', []))
 
 
-def _batches(cfg, count: int, seed: int) -> List[dict]:
+def _batches(cfg, count: int, seed: int) -> Tuple[List[dict], List[float]]:
+    """``count`` collated training batches, and the seconds each took to
+    load: the train pipeline's augmentation is CPU work that a loader worker
+    does, on a core of its own or on the run's."""
     from mmengine.dataset import pseudo_collate
     from mmdet.registry import DATASETS
     dataset = DATASETS.build(cfg.train_dataloader.dataset)
     gen = torch.Generator().manual_seed(seed)
     size = cfg.train_dataloader.batch_size
     order = torch.randperm(len(dataset), generator=gen).tolist()
-    return [pseudo_collate([dataset[order[(i * size + j) % len(order)]]
-                            for j in range(size)]) for i in range(count)]
+    batches, seconds = [], []
+    for i in range(count):
+        t0 = time.perf_counter()
+        batches.append(pseudo_collate(
+            [dataset[order[(i * size + j) % len(order)]]
+             for j in range(size)]))
+        seconds.append(time.perf_counter() - t0)
+    return batches, seconds
 
 
 def time_train_interleaved(config: str, variants: Dict[str, dict],
                            iters: int = 20, warmup: int = 3,
-                           seed: int = 0) -> List[dict]:
+                           seed: int = 0,
+                           checkpoint: Optional[str] = None) -> List[dict]:
     """Median seconds per ``model.train_step`` (forward, backward, update;
     data loading excluded) for each variant, with the first and last total
-    loss so that a variant that is fast but does not learn shows it."""
-    built = []
+    loss so that a variant that is fast but does not learn shows it, and
+    the median seconds that loading one batch took (``load_s_median``).
+    ``checkpoint`` starts every variant from trained weights instead of its
+    initialisation, for steps that cost what most of a run's steps cost
+    (an untrained RPN, for one, hands its heads other proposals)."""
+    built, loads = [], {}
     for name, options in variants.items():
-        cfg, model, wrapper = _build(config, copy.deepcopy(options), seed)
-        built.append((name, cfg, model, wrapper,
-                      _batches(cfg, iters + warmup, seed)))
+        cfg, model, wrapper = _build(config, copy.deepcopy(options), seed,
+                                     checkpoint)
+        batches, loads[name] = _batches(cfg, iters + warmup, seed)
+        built.append((name, cfg, model, wrapper, batches))
     times: Dict[str, List[float]] = {name: [] for name, *_ in built}
     losses: Dict[str, List[float]] = {name: [] for name, *_ in built}
     for i in range(iters + warmup):
@@ -112,6 +132,7 @@ def time_train_interleaved(config: str, variants: Dict[str, dict],
                          s_mean=statistics.fmean(t),
                          loss_first=losses[name][0],
                          loss_last=losses[name][-1],
+                         load_s_median=statistics.median(loads[name]),
                          torch_threads=torch.get_num_threads()))
     return rows
 

@@ -1,13 +1,20 @@
 """How long a zoo will take on this machine, known in minutes before it
 costs hours.
 
-A zoo run is mostly two repeated costs: a training step, ``max_iters``
-times, and a pass over the val split at every validation. Both are steady
-once the first few have warmed the caches, so a handful of each, timed in
-this process, predicts the whole run:
+A zoo run is mostly three repeated costs: a training step and the loading
+of its batch, ``max_iters`` times, and a pass over the val split at every
+validation. All are steady once the first few have warmed the caches, so a
+handful of each, timed in this process, predicts the whole run:
 
-    train minutes      = max_iters x (median s per train_step)
+    s per iter         = step + load        (the loader shares the run's core)
+                       = max(step, load/w)  (w loader workers, a core each)
+    train minutes      = max_iters x s per iter
     validation minutes = validations x val images x (mean ms per image)
+
+Loading counts because the embedded configs augment on the CPU: SSD's
+photometric distortion, expansion and IoU crops cost a VGG twin a third of
+its step. A zoo with ``--jobs`` equal to the cores trains on every core, so
+its loader workers have none of their own and take turns with the step.
 
 "This process" is the point: the precision its optim wrapper picks here
 (bf16 where the CPU has it natively, fp32 elsewhere or under a oneDNN cap),
@@ -19,15 +26,14 @@ The configs are then laid out as ``tools/benchmark_zoo.py --jobs J`` runs
 them: in the given order, each on the first worker to come free, so the
 projected wall time is that schedule's length, not a sum divided by J.
 
-What it leaves out: data loading (the zoo's loader works ahead in its own
-process, but on a machine whose cores all train it competes for them),
-checkpoint writes, start-up, and COCO evaluation itself (a few seconds per
-validation on the embedded split). What it over-counts: the first steps
-of an initialised model, which can cost more than a trained one's (an
-untrained RPN passes more proposals on). Neither bound holds in general,
-so where the record (docs/benchmark_results.json) holds a run of the same
-config trained on the same compute path, its measured train minutes stand
-beside the projection, and their ratio says how far to trust it.
+The steps and images are timed from the zoo's trained checkpoint where
+there is one: an initialised model costs more per step than most of a run's
+steps do (an untrained RPN hands the box head other proposals, untrained
+scores pass more boxes to NMS). Left out: checkpoint writes, start-up and
+COCO evaluation itself (a few seconds per validation on the embedded
+split). Where the record (docs/benchmark_results.json) holds a run of the
+same config trained on the same compute path, its measured train minutes
+stand beside the projection, and their ratio says how far to trust it.
 """
 import os.path as osp
 from typing import Dict, List, Optional, Sequence
@@ -59,6 +65,19 @@ def schedule(minutes: Sequence[float], jobs: int) -> float:
     return max(free_at)
 
 
+def s_per_iter_with_loading(step: float, load: float, workers: int,
+                            spare_cores: int) -> float:
+    """Seconds per iteration once loading its batch is counted. Loader
+    workers with a core each of their own prepare batches while the step
+    runs, so the step waits only when they cannot keep up. Without one
+    (``num_workers=0``, or every core already training), loading and the
+    step take turns on the same core and their times add."""
+    own = min(workers, spare_cores)
+    if own < 1:
+        return step + load
+    return max(step, load / own)
+
+
 def project(max_iters: int, n_val: int, val_images: int, s_per_iter: float,
             ms_per_image: float) -> Dict[str, float]:
     """The arithmetic of the module docstring, in minutes."""
@@ -69,12 +88,14 @@ def project(max_iters: int, n_val: int, val_images: int, s_per_iter: float,
 
 
 def estimate(config: str, steps: int = 6, warmup: int = 2,
-             images: int = 16, checkpoint: Optional[str] = None) -> dict:
-    """Time ``steps`` train steps and ``images`` val images of ``config``
-    here and project its whole run. ``checkpoint`` (default: the zoo's own,
-    if trained) makes the inference timing that of a trained model; an
-    initialised one passes more boxes to NMS, so its time is an upper
-    bound."""
+             images: int = 16, checkpoint: Optional[str] = None,
+             spare_cores: int = 0) -> dict:
+    """Time ``steps`` train steps with their batches' loading, and
+    ``images`` val images, of ``config`` here and project its whole run.
+    ``checkpoint`` (default: the zoo's own, if trained) makes the timings
+    those of a trained model; an initialised one's are an upper bound.
+    ``spare_cores``: cores that no run trains on, where loader workers can
+    work ahead (0 for a zoo whose ``--jobs`` x threads fill the machine)."""
     from mmdet.registry import DATASETS
 
     from custom_modules.apis import benchmark as bench
@@ -87,13 +108,21 @@ def estimate(config: str, steps: int = 6, warmup: int = 2,
     val_images = len(DATASETS.build(cfg.val_dataloader.dataset))
     if checkpoint is None:
         checkpoint = bench.benchmark_checkpoint(config)
-    step = time_train_interleaved(config, {'as-is': {}}, steps, warmup)[0]
+    step = time_train_interleaved(config, {'as-is': {}}, steps, warmup,
+                                  checkpoint=checkpoint)[0]
     infer = bench.time_inference(config, checkpoint, images, warmup)
+    workers = int(cfg.train_dataloader.get('num_workers', 0))
     row = dict(config=config,
                name=osp.splitext(osp.basename(config))[0],
                precision=step['precision'], threads=step['torch_threads'],
                max_iters=int(loop.max_iters), validations=n_val,
-               val_images=val_images, s_per_iter=step['s_median'],
+               val_images=val_images, s_per_step=step['s_median'],
+               load_s_per_batch=step['load_s_median'],
+               loader_workers=workers,
+               loader_has_own_core=min(workers, spare_cores) >= 1,
+               s_per_iter=s_per_iter_with_loading(
+                   step['s_median'], step['load_s_median'], workers,
+                   spare_cores),
                steps_timed=step['iters'], ms_per_image=infer['ms_mean'],
                images_timed=infer['images'], trained_weights=bool(checkpoint))
     row.update(project(row['max_iters'], n_val, val_images,
@@ -125,22 +154,28 @@ def render_markdown(rows: List[dict], jobs: int, env: Dict[str, str],
                     command: str) -> str:
     wall = schedule([r['total_minutes'] for r in rows], jobs)
     lines = ['# Zoo cost: projected from timed steps', '',
-             f'Produced by `{command}`. Each config: the median of its timed '
-             '`model.train_step`s (data loading excluded) times its '
-             'iterations, plus its validations times its val images times '
-             'the mean ms per image of `model.test_step` at batch 1. Left '
-             'out: data loading, checkpoints, start-up and COCO evaluation. '
-             '"recorded" is the train time of '
+             f'Produced by `{command}`. Each config: s/iter is the median '
+             'of its timed `model.train_step`s plus the median time to load '
+             'one batch through its train pipeline, where the loader shares '
+             "the run's core (\"shared\": every core trains, as in a zoo "
+             'whose --jobs fills the machine), or the larger of the step and '
+             'the load per worker where its workers have cores of their own; '
+             'times its iterations, plus its validations times its val '
+             'images times the mean ms per image of `model.test_step` at '
+             "batch 1. Both are timed from the zoo's trained checkpoint where "
+             'it exists. Left out: checkpoints, start-up and COCO '
+             'evaluation. "recorded" is the train time of '
              'the committed run (docs/benchmark_results.json) where it '
              'trained on the same compute path; "–" where it did not.', '',
              *machine_table(env), '',
              f'Instruction sets this process computed with: {isa_line()}.',
              '',
-             '| config | precision | threads | s/iter (steps timed) '
+             '| config | precision | threads | s/step (steps timed) '
+             '| load s/batch (workers, core) | s/iter '
              '| iterations | train min | validations x images | ms/image '
              '| val min | projected min | recorded train min '
              '| recorded / projected train |',
-             '|---|---|---|---|---|---|---|---|---|---|---|---|']
+             '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|']
     for r in rows:
         measured = r.get('recorded_train_minutes')
         ratio = ('–' if measured is None
@@ -148,7 +183,10 @@ def render_markdown(rows: List[dict], jobs: int, env: Dict[str, str],
         weights = '' if r['trained_weights'] else ' (init weights: upper bound)'
         lines.append(
             f"| `{r['config']}` | {r['precision']} | {r['threads']} | "
-            f"{r['s_per_iter']:.2f} ({r['steps_timed']}) | {r['max_iters']} | "
+            f"{r['s_per_step']:.2f} ({r['steps_timed']}){weights} | "
+            f"{r['load_s_per_batch']:.2f} ({r['loader_workers']}, "
+            f"{'own' if r['loader_has_own_core'] else 'shared'}) | "
+            f"{r['s_per_iter']:.2f} | {r['max_iters']} | "
             f"{r['train_minutes']:.0f} | {r['validations']} x "
             f"{r['val_images']} | {r['ms_per_image']:.0f}{weights} | "
             f"{r['val_minutes']:.0f} | {r['total_minutes']:.0f} | "

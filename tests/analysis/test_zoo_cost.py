@@ -71,6 +71,19 @@ def test_projection_arithmetic():
                                    total_minutes=34.0))
 
 
+@pytest.mark.parametrize('step,load,workers,spare,expected', [
+    (1.0, 0.4, 1, 0, 1.4),   # every core trains: loading takes its turn
+    (1.0, 0.4, 0, 4, 1.4),   # num_workers=0 loads in the run's process
+    (1.0, 0.4, 1, 1, 1.0),   # a worker with a core of its own keeps up
+    (1.0, 3.0, 2, 4, 1.5),   # two workers, 3 s a batch: 1.5 s per batch
+    (1.0, 3.0, 4, 1, 3.0),   # four workers but one free core: 3 s
+])
+def test_loading_adds_only_where_it_has_no_core(step, load, workers, spare,
+                                                expected):
+    assert zoo_cost.s_per_iter_with_loading(step, load, workers, spare) == \
+        pytest.approx(expected)
+
+
 def test_record_stands_beside_a_projection_of_the_same_path(monkeypatch):
     monkeypatch.setattr(zoo_cost, 'compute_path_label',
                         lambda precision: f'{precision} AVX512')
@@ -83,8 +96,9 @@ def test_record_stands_beside_a_projection_of_the_same_path(monkeypatch):
     # b trained in bf16: it says nothing about its fp32 projection.
     assert [r['recorded_train_minutes'] for r in got] == [25.0, None, None]
     md = zoo_cost.render_markdown(
-        [dict(r, config=f"configs/{r['name']}.py", threads=1, s_per_iter=1.0,
-              steps_timed=6, max_iters=1, validations=1, val_images=1,
+        [dict(r, config=f"configs/{r['name']}.py", threads=1, s_per_iter=1.3,
+              s_per_step=1.0, load_s_per_batch=0.3, loader_workers=1,
+              loader_has_own_core=r['name'] == 'b', steps_timed=6, max_iters=1, validations=1, val_images=1,
               ms_per_image=1.0, trained_weights=r['name'] != 'c',
               val_minutes=0.0, total_minutes=r['train_minutes'])
          for r in got], 2, {'cpu': 'x'}, 'cmd')
@@ -92,6 +106,9 @@ def test_record_stands_beside_a_projection_of_the_same_path(monkeypatch):
     assert table[0].split('|')[-2].strip() == '1.25'
     assert table[1].split('|')[-2].strip() == '–'
     assert '(init weights: upper bound)' in table[2]
+    cells = [c.strip() for c in table[0].split('|')[1:-1]]
+    assert cells[3:6] == ['1.00 (6)', '0.30 (1, shared)', '1.30']
+    assert '0.30 (1, own)' in table[1]
     # a (20) -> w0, b (40) -> w1, c (10) -> w0: wall 40 of 70 minutes.
     assert '**Projected wall time with `--jobs 2`: 40 min (0.7 h)**' in md
     assert '70 min of runs in all' in md

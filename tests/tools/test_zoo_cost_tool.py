@@ -25,11 +25,17 @@ def test_the_tool_times_a_real_config(tiny_shapes, tmp_path, run_tool):
                if ln.startswith('| `'))
     cells = [c.strip() for c in row.split('|')[1:-1]]
     assert cells[2] == '1'                      # threads
-    assert cells[4] == '30'                     # iterations
-    assert cells[6] == '3 x 4'                  # validations x val images
-    assert cells[7].endswith('(init weights: upper bound)')
-    s_iter = float(cells[3].split()[0])
-    train_min = float(cells[5])
+    assert cells[6] == '30'                     # iterations
+    assert cells[8] == '3 x 4'                  # validations x val images
+    assert cells[9].endswith('(init weights: upper bound)')
+    # num_workers=0: the batch is loaded in the run's own process, so its
+    # time adds to the step's.
+    step = float(cells[3].split()[0])
+    load, loader = cells[4].split(' ', 1)
+    assert loader == '(0, shared)'
+    s_iter = float(cells[5])
+    assert s_iter == pytest.approx(step + float(load), abs=0.011)
+    train_min = float(cells[7])
     assert s_iter > 0 and train_min == pytest.approx(30 * s_iter / 60,
                                                      abs=0.5)
 

@@ -9,7 +9,8 @@ a few timed training steps and val images per config (minutes, not hours).
         python tools/analysis/zoo_cost.py ... --out docs/zoo_cost_fp32_avx2.md
 
 --jobs splits the cores as the zoo does (cores / jobs threads per run); the
-projected wall time lays the configs out over that many workers. What is
+projected wall time lays the configs out over that many workers, and loader
+workers count as working ahead only on the cores that the runs leave. What is
 counted and what is left out: custom_modules/analysis/zoo_cost.py.
 """
 import argparse
@@ -48,14 +49,20 @@ def main(argv=None):
 
     from custom_modules.analysis import zoo_cost
     from custom_modules.reporting import cpu_count, environment
-    torch.set_num_threads(args.threads or max(1, cpu_count() // args.jobs))
+    threads = args.threads or max(1, cpu_count() // args.jobs)
+    torch.set_num_threads(threads)
+    # Loader workers work ahead only on cores that no run trains on.
+    spare = max(0, cpu_count() - args.jobs * threads)
     rows = []
     for config in args.configs:
         if not os.path.isfile(config):
             raise UserError(f'{config}: no such config; --configs takes '
                             'paths such as configs/ssd300.py')
-        r = zoo_cost.estimate(config, args.steps, args.warmup, args.images)
-        print(f"{config}: {r['precision']}, {r['s_per_iter']:.2f} s/iter, "
+        r = zoo_cost.estimate(config, args.steps, args.warmup, args.images,
+                              spare_cores=spare)
+        print(f"{config}: {r['precision']}, {r['s_per_step']:.2f} s/step + "
+              f"{r['load_s_per_batch']:.2f} s/batch loading -> "
+              f"{r['s_per_iter']:.2f} s/iter, "
               f"{r['ms_per_image']:.0f} ms/image -> "
               f"{r['total_minutes']:.0f} min", flush=True)
         rows.append(r)

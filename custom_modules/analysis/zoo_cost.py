@@ -11,10 +11,12 @@ handful of each, timed in this process, predicts the whole run:
     train minutes      = max_iters x s per iter
     validation minutes = validations x val images x (mean ms per image)
 
-Loading counts because the embedded configs augment on the CPU: SSD's
-photometric distortion, expansion and IoU crops cost a VGG twin a third of
-its step. A zoo with ``--jobs`` equal to the cores trains on every core, so
-its loader workers have none of their own and take turns with the step.
+Loading counts where a pipeline is heavy, as a user's own photos are
+(decoding and augmenting large JPEGs on the CPU); the embedded split's small
+generated images load in about 0.01 s a batch, even through SSD's
+expansion and IoU crops. A zoo with ``--jobs`` equal to the cores trains on
+every core, so its loader workers have none of their own and take turns
+with the step.
 
 "This process" is the point: the precision its optim wrapper picks here
 (bf16 where the CPU has it natively, fp32 elsewhere or under a oneDNN cap),
@@ -29,9 +31,11 @@ projected wall time is that schedule's length, not a sum divided by J.
 The steps and images are timed from the zoo's trained checkpoint where
 there is one: an initialised model costs more per step than most of a run's
 steps do (an untrained RPN hands the box head other proposals, untrained
-scores pass more boxes to NMS). Left out: checkpoint writes, start-up and
+scores pass more boxes to NMS). Left out: checkpoint writes, start-up,
 COCO evaluation itself (a few seconds per validation on the embedded
-split). Where the record (docs/benchmark_results.json) holds a run of the
+split), and what two runs side by side cost each other through the caches
+and memory bandwidth they share: the steps here are timed with whatever
+else the machine runs, not with the run the schedule pairs them with. Where the record (docs/benchmark_results.json) holds a run of the
 same config trained on the same compute path, its measured train minutes
 stand beside the projection, and their ratio says how far to trust it.
 """

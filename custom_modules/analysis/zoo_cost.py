@@ -40,6 +40,7 @@ same config trained on the same compute path, its measured train minutes
 stand beside the projection, and their ratio says how far to trust it.
 """
 import os.path as osp
+import statistics
 from typing import Dict, List, Optional, Sequence
 
 from custom_modules.analysis.train_speed import isa_line, \
@@ -141,16 +142,30 @@ def compute_path_label(precision: str) -> str:
     return f'{precision} {torch.backends.cpu.get_cpu_capability()}'
 
 
-def with_record(rows: List[dict], record: Dict[str, dict]) -> List[dict]:
-    """Each row plus the train minutes its config's recorded run measured,
-    when that run trained on this process's compute path (else None): a
-    bf16 run says nothing about an fp32 projection."""
+def with_record(rows: List[dict], record: Dict[str, dict],
+                seeds: Optional[Dict[str, dict]] = None) -> List[dict]:
+    """Each row plus the train minutes its config's recorded runs measured
+    on this process's compute path (a bf16 run says nothing about an fp32
+    projection): the median over its seeds where the record holds their
+    minutes and paths (``recorded_runs`` of them), else its one leaderboard
+    run, else None. One run's minutes depend on what else the machine ran
+    beside it (the same twin took 0.96 to 2.23 s per iteration over five
+    seeds), so the median is the figure to hold a projection against."""
     out = []
     for r in rows:
-        rec = record.get(r['name'], {})
-        same = rec.get('compute_path') == compute_path_label(r['precision'])
-        measured = rec.get('train_minutes') if same else None
-        out.append(dict(r, recorded_train_minutes=measured))
+        path = compute_path_label(r['precision'])
+        seed = (seeds or {}).get(r['name'], {})
+        same = [m for m, p in zip(seed.get('train_minutes', []),
+                                  seed.get('compute_paths', []))
+                if m is not None and p == path]
+        if same:
+            measured, n = statistics.median(same), len(same)
+        else:
+            rec = record.get(r['name'], {})
+            n = int(rec.get('compute_path') == path
+                    and rec.get('train_minutes') is not None)
+            measured = rec.get('train_minutes') if n else None
+        out.append(dict(r, recorded_train_minutes=measured, recorded_runs=n))
     return out
 
 
@@ -169,8 +184,10 @@ def render_markdown(rows: List[dict], jobs: int, env: Dict[str, str],
              "batch 1. Both are timed from the zoo's trained checkpoint where "
              'it exists. Left out: checkpoints, start-up and COCO '
              'evaluation. "recorded" is the train time of '
-             'the committed run (docs/benchmark_results.json) where it '
-             'trained on the same compute path; "–" where it did not.', '',
+             'the committed runs (docs/benchmark_results.json) that trained '
+             'on the same compute path, the median over the seeds where '
+             'there are several (how many in brackets); "–" where none '
+             'did.', '',
              *machine_table(env), '',
              f'Instruction sets this process computed with: {isa_line()}.',
              '',
@@ -184,6 +201,8 @@ def render_markdown(rows: List[dict], jobs: int, env: Dict[str, str],
         measured = r.get('recorded_train_minutes')
         ratio = ('–' if measured is None
                  else f"{measured / r['train_minutes']:.2f}")
+        recorded = f"{measured:.0f} ({r.get('recorded_runs', 1)})" \
+            if measured is not None else '–'
         weights = '' if r['trained_weights'] else ' (init weights: upper bound)'
         lines.append(
             f"| `{r['config']}` | {r['precision']} | {r['threads']} | "
@@ -194,7 +213,7 @@ def render_markdown(rows: List[dict], jobs: int, env: Dict[str, str],
             f"{r['train_minutes']:.0f} | {r['validations']} x "
             f"{r['val_images']} | {r['ms_per_image']:.0f}{weights} | "
             f"{r['val_minutes']:.0f} | {r['total_minutes']:.0f} | "
-            f"{'–' if measured is None else f'{measured:.0f}'} | {ratio} |")
+            f"{'–' if measured is None else recorded} | {ratio} |")
     total = sum(r['total_minutes'] for r in rows)
     lines += ['', f'**Projected wall time with `--jobs {jobs}`: {wall:.0f} '
               f'min ({wall / 60:.1f} h)**, the configs taken in the order '

@@ -439,12 +439,21 @@ def collect_row(config: str, work_dir: str) -> dict:
     if osp.isfile(timing):
         with open(timing) as f:
             row.update(json.load(f))
-    path = osp.join(work_dir, 'compute_path.json')
-    if osp.isfile(path):  # written by BF16AutocastOptimWrapper at start
-        with open(path) as f:
-            p = json.load(f)
-        row['compute_path'] = f"{p.get('precision')} {p.get('aten_isa')}"
+    path = compute_path_of(work_dir)
+    if path:
+        row['compute_path'] = path
     return row
+
+
+def compute_path_of(work_dir: str) -> Optional[str]:
+    """``'<precision> <ATen ISA>'`` of a run, from the compute_path.json
+    that BF16AutocastOptimWrapper writes at its start (None without)."""
+    path = osp.join(work_dir, 'compute_path.json')
+    if not osp.isfile(path):
+        return None
+    with open(path) as f:
+        p = json.load(f)
+    return f"{p.get('precision')} {p.get('aten_isa')}"
 
 
 SEED_METRICS = ('mAP', 'mAP_50', 'mAP_75', 'mAP_s', 'mAP_m', 'mAP_l')
@@ -563,12 +572,17 @@ def collect_seeds(config: str, work_dir: str,
             runs.append((int(osp.basename(d).split('=', 1)[1]), d))
         except ValueError:
             continue
-    finished, tails = [], []
+    finished, tails, minutes, paths = [], [], [], []
     for seed, d in sorted(runs, key=lambda r: (r[0] is None, r[0] or 0)):
         records = read_val_records(d)
         last = [r for r in records if r.get('iter') == max_iters]
         if last:
             finished.append((seed, last[-1]))
+            # Each seed's cost too: one run's minutes depend on what else
+            # the machine ran beside it, their median far less.
+            seconds = last[-1].get('train_seconds')
+            minutes.append(None if seconds is None else seconds / 60)
+            paths.append(compute_path_of(d))
             # every metric of the last two validations: what a fresh clone
             # needs to judge a claim on any metric, plateau included
             tails.append([{k: v for k, v in r.items()
@@ -580,6 +594,7 @@ def collect_seeds(config: str, work_dir: str,
                 recipe=recipe_fingerprint(config),
                 seeds=[s for s, _ in finished],
                 ap=[m.get('coco/bbox_mAP') for _, m in finished],
+                train_minutes=minutes, compute_paths=paths,
                 tails=tails, stats=stats)
 
 

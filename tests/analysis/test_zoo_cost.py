@@ -98,12 +98,14 @@ def test_record_stands_beside_a_projection_of_the_same_path(monkeypatch):
     md = zoo_cost.render_markdown(
         [dict(r, config=f"configs/{r['name']}.py", threads=1, s_per_iter=1.3,
               s_per_step=1.0, load_s_per_batch=0.3, loader_workers=1,
-              loader_has_own_core=r['name'] == 'b', steps_timed=6, max_iters=1, validations=1, val_images=1,
+              loader_has_own_core=r['name'] == 'b', steps_timed=6,
+              max_iters=1, validations=1, val_images=1,
               ms_per_image=1.0, trained_weights=r['name'] != 'c',
               val_minutes=0.0, total_minutes=r['train_minutes'])
          for r in got], 2, {'cpu': 'x'}, 'cmd')
     table = [ln for ln in md.splitlines() if ln.startswith('| `configs/')]
     assert table[0].split('|')[-2].strip() == '1.25'
+    assert table[0].split('|')[-3].strip() == '25 (1)'
     assert table[1].split('|')[-2].strip() == '–'
     assert '(init weights: upper bound)' in table[2]
     cells = [c.strip() for c in table[0].split('|')[1:-1]]
@@ -112,3 +114,25 @@ def test_record_stands_beside_a_projection_of_the_same_path(monkeypatch):
     # a (20) -> w0, b (40) -> w1, c (10) -> w0: wall 40 of 70 minutes.
     assert '**Projected wall time with `--jobs 2`: 40 min (0.7 h)**' in md
     assert '70 min of runs in all' in md
+
+
+def test_the_median_of_the_seeds_on_the_same_path_is_held_against_it(
+        monkeypatch):
+    """Where the record has every seed's minutes, their median on this
+    path stands beside the projection, not the one leaderboard run."""
+    monkeypatch.setattr(zoo_cost, 'compute_path_label',
+                        lambda precision: f'{precision} AVX512')
+    rows = [dict(name='a', precision='bf16', train_minutes=20.0),
+            dict(name='b', precision='bf16', train_minutes=20.0)]
+    record = {'a': dict(compute_path='bf16 AVX512', train_minutes=40.0),
+              'b': dict(compute_path='bf16 AVX512', train_minutes=40.0)}
+    seeds = {'a': dict(train_minutes=[40.0, 19.0, 21.0, 90.0, None, 5.0],
+                       compute_paths=['bf16 AVX512'] * 5 + ['fp32 AVX2']),
+             'b': dict(train_minutes=[30.0], compute_paths=[None])}
+    got = zoo_cost.with_record(rows, record, seeds)
+    # a: median of 40, 19, 21, 90 (None has no minutes, 5.0 is fp32) = 30.5
+    assert got[0]['recorded_train_minutes'] == 30.5
+    assert got[0]['recorded_runs'] == 4
+    # b: its one seed has no path, so the leaderboard run stands
+    assert got[1]['recorded_train_minutes'] == 40.0
+    assert got[1]['recorded_runs'] == 1

@@ -485,9 +485,14 @@ def test_seed_statistics_count_only_finished_seeds(tmp_path):
     # Still training: its AP at iteration 300 must not be averaged in.
     write_run(run / 'seed=3', [{'iter': 300, 'coco/bbox_mAP': 0.1, **final}])
     (run / 'seed=x').mkdir()
+    (run / 'seed=1' / 'compute_path.json').write_text(
+        json.dumps(dict(precision='bf16', aten_isa='AVX512')))
     row = bench.collect_seeds('configs/ssd300.py', str(run), own_seed=0)
     assert row['seeds'] == [0, 1, 2]
     assert row['ap'] == [0.351, 0.415, 0.380]
+    # what each finished seed cost, and on which path where it says
+    assert row['train_minutes'] == [1.0, 1.0, 1.0]
+    assert row['compute_paths'] == [None, 'bf16 AVX512', None]
     # Each finished seed's last validations, metrics only (no timings).
     assert row['tails'][2] == [{'iter': 400, 'coco/bbox_mAP': 0.380,
                                 'coco/bbox_mAP_50': 0.8}]

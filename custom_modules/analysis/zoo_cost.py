@@ -35,9 +35,11 @@ scores pass more boxes to NMS). Left out: checkpoint writes, start-up,
 COCO evaluation itself (a few seconds per validation on the embedded
 split), and what two runs side by side cost each other through the caches
 and memory bandwidth they share: the steps here are timed with whatever
-else the machine runs, not with the run the schedule pairs them with. Where the record (docs/benchmark_results.json) holds a run of the
-same config trained on the same compute path, its measured train minutes
-stand beside the projection, and their ratio says how far to trust it.
+else the machine runs, not with the run the schedule pairs them with.
+Where the record (docs/benchmark_results.json) holds runs of the same
+config trained on the same compute path, the median of their measured
+train minutes stands beside the projection, and the ratio says how far to
+trust it.
 """
 import os.path as osp
 import statistics
@@ -149,8 +151,8 @@ def with_record(rows: List[dict], record: Dict[str, dict],
     projection): the median over its seeds where the record holds their
     minutes and paths (``recorded_runs`` of them), else its one leaderboard
     run, else None. One run's minutes depend on what else the machine ran
-    beside it (the same twin took 0.96 to 2.23 s per iteration over five
-    seeds), so the median is the figure to hold a projection against."""
+    beside it (SSD300/4 took 18.5 to 44.7 train minutes over five seeds),
+    so the median is the figure to hold a projection against."""
     out = []
     for r in rows:
         path = compute_path_label(r['precision'])

@@ -72,6 +72,12 @@ def schedule(minutes: Sequence[float], jobs: int) -> float:
     return max(free_at)
 
 
+def loader_cores(workers: int, spare_cores: int) -> int:
+    """Cores the loader works on ahead of the step: one per worker, as far
+    as cores that no run trains on go (0: it shares the run's core)."""
+    return max(0, min(workers, spare_cores))
+
+
 def s_per_iter_with_loading(step: float, load: float, workers: int,
                             spare_cores: int) -> float:
     """Seconds per iteration once loading its batch is counted. Loader
@@ -79,7 +85,7 @@ def s_per_iter_with_loading(step: float, load: float, workers: int,
     runs, so the step waits only when they cannot keep up. Without one
     (``num_workers=0``, or every core already training), loading and the
     step take turns on the same core and their times add."""
-    own = min(workers, spare_cores)
+    own = loader_cores(workers, spare_cores)
     if own < 1:
         return step + load
     return max(step, load / own)
@@ -126,7 +132,7 @@ def estimate(config: str, steps: int = 6, warmup: int = 2,
                val_images=val_images, s_per_step=step['s_median'],
                load_s_per_batch=step['load_s_median'],
                loader_workers=workers,
-               loader_has_own_core=min(workers, spare_cores) >= 1,
+               loader_has_own_core=loader_cores(workers, spare_cores) >= 1,
                s_per_iter=s_per_iter_with_loading(
                    step['s_median'], step['load_s_median'], workers,
                    spare_cores),

@@ -638,7 +638,9 @@ def render_readme_table(record: Dict[str, dict],
     README's numbers are the record's, never typed by hand): one row per
     embedded config (configs/*.py; the studies' light twins are on the zoo
     page and in docs/paper_claims.md) by AP, with the mean ± sd over seeds
-    where more than one finished, and where the minutes were measured.
+    where more than one finished, and the training minutes with the compute
+    path they were measured on: the median over seeds on that path where
+    two or more recorded theirs, else the leaderboard run's own.
 
     The rule of the zoo page holds here too: numbers stand for a config
     only if they were made with its present recipe (``recipe_of(config)``,
@@ -666,13 +668,23 @@ def render_readme_table(record: Dict[str, dict],
                 s.get('recipe') in (None, r.get('recipe')):
             mean, sd = s['stats']['mAP']
             spread = f"{_fmt(mean)} ± {_fmt(sd)} ({len(s['seeds'])})"
-        minutes = r.get('train_minutes')
         path = r.get('compute_path', 'bf16 AVX512*')
+        minutes = r.get('train_minutes')
+        cost = '–' if minutes is None else f'{minutes:.0f} ({path})'
+        same_path = [m for m, p in zip(s.get('train_minutes') or [],
+                                       s.get('compute_paths') or [])
+                     if m is not None and p == r.get('compute_path')]
+        if len(same_path) >= 2 and s.get('recipe') in (None, r.get('recipe')):
+            # One run's minutes are a draw from whatever shared the
+            # machine with it (2.4x apart across one twin's seeds); the
+            # median over seeds on the same path is the cost to expect.
+            cost = (f'{statistics.median(same_path):.0f} ({path}, median '
+                    f'of {len(same_path)})')
         lines.append('| ' + ' | '.join([
             f"`{r['config']}`", f"{r.get('iter', '–')}/{r['max_iters']}",
             _fmt(g('coco/bbox_mAP')), _fmt(g('coco/bbox_mAP_50')),
             _fmt(g('coco/bbox_mAP_75')), _fmt(g('coco/segm_mAP')), spread,
-            '–' if minutes is None else f'{minutes:.0f} ({path})']) + ' |')
+            cost]) + ' |')
     stale.sort(key=lambda r: r['config'])
     for r in stale:
         iters = max_iters_of(osp.join(REPO, r['config']))

@@ -85,6 +85,30 @@ def test_readme_table_comes_from_the_record_alone():
     assert 'C, 2 cores, torch T' in lines[-1]
 
 
+def test_readme_minutes_are_the_median_over_seeds_on_the_same_path():
+    """Where several seeds recorded their minutes, the README shows their
+    median on the row's compute path (bf16 draws say nothing about fp32),
+    and says so; with fewer than two on that path, the run's own."""
+    record = dict(environment={}, seeds={
+        'a': dict(seeds=[0, 1, 2, 3], stats={'mAP': [0.3, 0.05]},
+                  train_minutes=[25.1, 44.7, 19.2, 10.0],
+                  compute_paths=['fp32 AVX2', 'fp32 AVX2', 'fp32 AVX2',
+                                 'bf16 AVX512']),
+        'b': dict(seeds=[0, 1], stats={'mAP': [0.2, 0.01]},
+                  train_minutes=[30.0, 90.0],
+                  compute_paths=['fp32 AVX2', 'bf16 AVX512'])}, rows={
+        'a': dict(name='a', config='configs/a.py', iter=1, max_iters=1,
+                  metrics={'coco/bbox_mAP': 0.3}, train_minutes=25.1,
+                  compute_path='fp32 AVX2'),
+        'b': dict(name='b', config='configs/b.py', iter=1, max_iters=1,
+                  metrics={'coco/bbox_mAP': 0.2}, train_minutes=30.0,
+                  compute_path='fp32 AVX2')})
+    lines = bench.render_readme_table(record, recipe_of=lambda c: None
+                                      if c is None else 'r').splitlines()
+    assert lines[2].endswith('| 25 (fp32 AVX2, median of 3) |')
+    assert lines[3].endswith('| 30 (fp32 AVX2) |')
+
+
 def test_record_is_merged_under_a_lock_and_replaced_whole(tmp_path,
                                                          monkeypatch):
     """Two zoos side by side: while one reads, merges and writes the

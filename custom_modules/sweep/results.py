@@ -84,12 +84,27 @@ def collect_rows(sweep_dir: str) -> List[Dict[str, Any]]:
 
 
 def sweep_info(rows: List[Dict[str, Any]]) -> Dict[str, Any]:
-    """The sweep's description from its runs (the last written wins: a rerun
-    with more seeds updates it)."""
-    info: Dict[str, Any] = {}
+    """The sweep's description from its runs: that of the command which
+    last wrote the most of them, so that a rerun with more seeds (which
+    rewrites every run of its plan) updates it. A smaller command that
+    added runs under the same name (two extra seeds of two cells, say)
+    does not take over the page: its spec may lack the preset and the
+    best-of axis that the grid's tables are built on. Every command is
+    kept under ``commands``, with how many runs it last wrote."""
+    by_command: Dict[str, Dict[str, Any]] = {}
+    counts: Dict[str, int] = {}
     for r in rows:
-        info = r['info'].get('sweep') or info
-    return info
+        info = r['info'].get('sweep')
+        if info:
+            cmd = info.get('command') or ''
+            by_command[cmd] = info
+            counts[cmd] = counts.get(cmd, 0) + 1
+    if not by_command:
+        return {}
+    # max() keeps the first of equals; reversed so the last written wins.
+    main = max(reversed(list(by_command)), key=counts.get)
+    return dict(by_command[main], commands=[
+        dict(command=c, runs=counts[c]) for c in by_command])
 
 
 def published(info: Dict[str, Any]) -> Optional[Dict[str, Any]]:
@@ -160,19 +175,36 @@ def cells(rows: List[Dict[str, Any]], axes: List[str]) -> List[Cell]:
     return list(out.values())
 
 
+def _done_seeds(c: Cell, metric: str) -> Dict[Any, float]:
+    return {r['seed']: r['metrics'][metric] for r in c.runs
+            if r['status'] == 'done' and r['metrics'].get(metric) is not None}
+
+
 def best_per(grid: List[Cell], axes: List[str], best_over: str,
              metric: str = PRIMARY):
     """For each combination of the other axes, the cell with the highest
-    mean ``metric`` (first in sweep order on ties)."""
+    ``metric`` (first in sweep order on ties). The candidates are compared
+    on the seeds that all of them finished: a cell with five seeds against
+    one with a single lucky seed would otherwise be a comparison of
+    draws. Without a common seed, each cell's own mean decides."""
     others = [a for a in axes if a != best_over]
-    best: Dict[Any, Cell] = {}
+    rows: Dict[Any, List[Cell]] = {}
     for c in grid:
-        if metric not in c.mean:
-            continue
-        key = tuple(repr(c.values.get(a)) for a in others)
-        if key not in best or c.mean[metric] > best[key].mean[metric]:
-            best[key] = c
-    return others, list(best.values())
+        if metric in c.mean:
+            rows.setdefault(tuple(repr(c.values.get(a)) for a in others),
+                            []).append(c)
+    best = []
+    for candidates in rows.values():
+        by_seed = [_done_seeds(c, metric) for c in candidates]
+        shared = set.intersection(*(set(s) for s in by_seed))
+
+        def score(i):
+            if not shared:
+                return candidates[i].mean[metric]
+            return sum(by_seed[i][s] for s in shared) / len(shared)
+        # max() keeps the first of equals, which is sweep order.
+        best.append(candidates[max(range(len(candidates)), key=score)])
+    return others, best
 
 
 # --------------------------------------------------------------------------
@@ -269,6 +301,9 @@ def render_report(rows: List[Dict[str, Any]], figures: List[str],
         out += [f'{info["title"]}, reproduced on this config.', '']
     out += [f'- Config: `{info.get("config")}`',
             f'- Command: `{info.get("command")}`',
+            *[f'- Also: `{c["command"]}` ({c["runs"]} runs)'
+              for c in info.get('commands', [])
+              if c['command'] != info.get('command')],
             f'- Runs: {len(rows)} (' + ', '.join(
                 f'{v} {k}' for k, v in sorted(counts.items())) +
             f'); seeds: {info.get("seeds")}; max_iters: '
@@ -315,6 +350,9 @@ def render_report(rows: List[Dict[str, Any]], figures: List[str],
                       [[str(c.values.get(a)) for a in others] +
                        [str(c.values.get(best_over))] + cells_of(c) +
                        beside(c) for c in best])
+        out += [f'The best {name(best_over)} of a row is chosen on the '
+                'seeds that all its cells finished; its AP is over all of '
+                'its own seeds.', '']
         if paper:
             out += [f"Paper columns: {paper['source']}. The absolute APs "
                     'are another dataset and backbone; what compares is '

@@ -206,3 +206,55 @@ def test_collecting_elsewhere_never_drops_a_recorded_run(sweep_dir, collected,
     assert runs['CE_seed=0']['metrics']['coco/bbox_mAP'] == 0.290
     assert runs['CE_seed=1']['metrics']['coco/bbox_mAP'] == 0.260
     assert len(runs) == 9
+
+
+def test_extra_seeds_from_a_smaller_command_do_not_take_over_the_page(
+        tmp_path):
+    """The grid (with its preset) and, under the same name, a smaller zip
+    command that adds seeds 2 and 3 of two cells: the page stays the
+    grid's, with its best-alpha table, and names the other command."""
+    grid = build_plan(CONFIG, build_spec([f'{GAMMA}=0,2', f'{ALPHA}=0.25,0.75'],
+                                         seeds='0,1', preset='focal-gamma'),
+                      name='fg', max_iters=20, root=str(tmp_path),
+                      command='GRID')
+    extra = build_plan(CONFIG, build_spec([f'{GAMMA}=0,2',
+                                           f'{ALPHA}=0.75,0.25'],
+                                          seeds='0-3', zip_axes=True),
+                       name='fg', max_iters=20, root=str(tmp_path),
+                       command='ZIP')
+    extra.write()
+    grid.write()   # the grid ran last over seeds 0-1: 10 runs are its
+    for run_id in os.listdir(grid.sweep_dir):
+        if run_id != 'sweep.json':
+            write_run(os.path.join(grid.sweep_dir, run_id),
+                      MAPS.get(run_id, 0.3) or 0.3)
+    collect_sweep(grid.sweep_dir)
+    md = open(os.path.join(grid.sweep_dir, 'summary.md')).read()
+    assert '- Command: `GRID`' in md
+    assert '- Also: `ZIP` (4 runs)' in md
+    assert '## Best alpha per gamma' in md
+    # gamma 0: alpha 0.75 over seeds 0-3 (33.0, 33.4, 30, 30) beats 0.25
+    # over the grid's seeds 0-1 (30.0, 32.0, mean 31.0).
+    best = [ln for ln in md.splitlines() if ln.startswith('| 0 | 0.75 |')]
+    assert best[0].startswith('| 0 | 0.75 | 31.6 ± 1.9 |')
+    assert '| 4/4 |' in best[0]
+
+
+def test_the_best_alpha_is_chosen_on_shared_seeds():
+    """alpha 0.25 has seed 0 only (48); alpha 0.5 has seeds 0-2 (50, 44,
+    44: mean 46). On their own means 0.25 would win; on the seed both
+    finished, 0.5 does (50 > 48). A gamma with no seed in common falls
+    back to the means."""
+    from custom_modules.sweep.results import Cell, best_per
+
+    def cell(gamma, alpha, aps):
+        runs = [dict(seed=s, status='done', metrics={'coco/bbox_mAP': ap})
+                for s, ap in aps.items()]
+        return Cell({GAMMA: gamma, ALPHA: alpha}, None, runs,
+                    mean={'coco/bbox_mAP': sum(aps.values()) / len(aps)})
+    grid = [cell(0, 0.25, {0: 48}), cell(0, 0.5, {0: 50, 1: 44, 2: 44}),
+            cell(2, 0.25, {1: 48}), cell(2, 0.5, {0: 47})]
+    others, best = best_per(grid, [GAMMA, ALPHA], ALPHA)
+    assert others == [GAMMA]
+    assert [(c.values[GAMMA], c.values[ALPHA]) for c in best] == \
+        [(0, 0.5), (2, 0.25)]

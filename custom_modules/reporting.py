@@ -4,13 +4,15 @@ generated section lands in a hand-written page.
 A number without its machine and versions cannot be checked or compared, so
 every tool that writes a table (benchmarks, sweeps, analyses) takes the
 machine from :func:`environment` and prints it with :func:`machine_table`.
-A page that is partly written by hand (the README) receives generated text
-between markers with :func:`replace_section`, so the number is typed once.
+Every table on those pages is built by :func:`markdown_table`, so that no
+tool counts its own ``|---|`` rule by hand. A page that is partly written by
+hand (the README) receives generated text between markers with
+:func:`replace_section`, so the number is typed once.
 """
 import os
 import platform
 import re
-from typing import Dict, List
+from typing import Any, Dict, Iterable, List, Sequence
 
 
 def cpu_count() -> int:
@@ -51,12 +53,27 @@ def environment() -> Dict[str, str]:
                 mmengine=mmengine.__version__)
 
 
+def markdown_table(header: Sequence[str], rows: Iterable[Sequence[Any]],
+                   right: Sequence[int] = ()) -> List[str]:
+    """A GitHub markdown table as lines: the header, its rule (columns
+    whose index is in ``right`` aligned right), then one line per row.
+    Cells are printed with ``str``; a row of the wrong length is refused,
+    since markdown would shift its cells into the wrong columns silently."""
+    lines = ['| ' + ' | '.join(header) + ' |',
+             '|' + ''.join('---:|' if i in right else '---|'
+                           for i in range(len(header)))]
+    for row in rows:
+        if len(row) != len(header):
+            raise ValueError(f'a row of {len(row)} cells under a header of '
+                             f'{len(header)}: {list(row)}')
+        lines.append('| ' + ' | '.join(str(c) for c in row) + ' |')
+    return lines
+
+
 def machine_table(env: Dict[str, str]) -> List[str]:
     """The markdown rows that say which machine and versions a table was
     measured on (every page in docs/ starts with them)."""
-    return ['| machine | ' + ' | '.join(env) + ' |',
-            '|---|' + '---|' * len(env),
-            '| this run | ' + ' | '.join(str(v) for v in env.values()) + ' |']
+    return markdown_table(['machine', *env], [['this run', *env.values()]])
 
 
 def replace_section(text: str, key: str, body: str) -> str:

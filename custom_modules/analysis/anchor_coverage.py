@@ -169,7 +169,7 @@ def measure_config(config: str, pos_iou: Optional[float] = None,
 
 def render_markdown(results: List[dict], env: Dict[str, str],
                     command: str) -> str:
-    from custom_modules.reporting import machine_table
+    from custom_modules.reporting import machine_table, markdown_table
     lines = ['# Anchor coverage', '',
              f'Produced by `{command}`: every val object after the '
              "config's test pipeline, against the anchors of its "
@@ -179,11 +179,8 @@ def render_markdown(results: List[dict], env: Dict[str, str],
              'has IoU >= the assigner\'s positive threshold; "positives": '
              'anchors at or above it per object, the number of training '
              'targets each object gives per image. Sizes are COCO\'s area '
-             'buckets.', '', *machine_table(env), '',
-             '| config | head | anchors | pos IoU | size | objects | reached '
-             '| positives (mean) | positives (median) | no positive | mean '
-             'best IoU |',
-             '|---|---|---|---|---|---|---|---|---|---|---|']
+             'buckets.', '', *machine_table(env), '']
+    table = []
     for r in results:
         name = r['config'].rsplit('/', 1)[-1].rsplit('.', 1)[0] + ''.join(
             f" {k.rsplit('.', 1)[-1]}={v}" for k, v in r['options'].items())
@@ -191,12 +188,15 @@ def render_markdown(results: List[dict], env: Dict[str, str],
         for row in r['rows']:
             if not row['objects']:
                 continue
-            lines.append(
-                f"| {name} | {r['head']} | {anchors} | {r['pos_iou']:g} | "
-                f"{row['size']} | {row['objects']} | "
-                f"{100 * row['reached']:.1f}% | "
-                f"{row['mean_positives']:.2f} | "
-                f"{row['median_positives']:g} | "
-                f"{100 * row['no_positive']:.1f}% | "
-                f"{row['mean_best_iou']:.3f} |")
+            table.append([
+                name, r['head'], anchors, f"{r['pos_iou']:g}", row['size'],
+                row['objects'], f"{100 * row['reached']:.1f}%",
+                f"{row['mean_positives']:.2f}",
+                f"{row['median_positives']:g}",
+                f"{100 * row['no_positive']:.1f}%",
+                f"{row['mean_best_iou']:.3f}"])
+    lines += markdown_table(
+        ['config', 'head', 'anchors', 'pos IoU', 'size', 'objects', 'reached',
+         'positives (mean)', 'positives (median)', 'no positive',
+         'mean best IoU'], table)
     return '\n'.join(lines) + '\n'

@@ -68,16 +68,13 @@ def step_table(rows: List[Dict], iou_levels: Sequence[float]) -> List[str]:
     """Markdown lines of :func:`step_rows`' rows."""
     def iou(v):
         return '–' if v != v else f'{v:.3f}'
-    lines = ['| step | mean IoU with its object | small | medium | large | '
-             + ' | '.join(f'% at IoU >= {t:g}' for t in iou_levels) + ' |',
-             '|---' * (5 + len(iou_levels)) + '|']
-    for r in rows:
-        lines.append(
-            f"| {r['step']} | {iou(r['mean_iou'])} | "
-            f"{iou(r['mean_iou_small'])} | {iou(r['mean_iou_medium'])} | "
-            f"{iou(r['mean_iou_large'])} | "
-            + ' | '.join(pct(r[f'share_{t:g}']) for t in iou_levels) + ' |')
-    return lines
+    from custom_modules.reporting import markdown_table
+    return markdown_table(
+        ['step', 'mean IoU with its object', 'small', 'medium', 'large',
+         *(f'% at IoU >= {t:g}' for t in iou_levels)],
+        [[r['step'], iou(r['mean_iou']), iou(r['mean_iou_small']),
+          iou(r['mean_iou_medium']), iou(r['mean_iou_large']),
+          *(pct(r[f'share_{t:g}']) for t in iou_levels)] for r in rows])
 
 
 def merge(per_image: Sequence[Dict[str, list]]) -> Dict[str, list]:

@@ -200,30 +200,30 @@ def analyse(coco_gt, results: List[dict], score_thr: float = 0.3) -> Dict:
 
 def render_markdown(summary: Dict, env: Dict[str, str], cmd: str,
                     title: str) -> str:
-    from custom_modules.reporting import machine_table
+    from custom_modules.reporting import machine_table, markdown_table
     lines = [f'# Detection errors: {title}', '',
              f'Produced by `{cmd}` '
              '(custom_modules/analysis/detection_errors.py explains every '
              'bucket). Rerun it to reproduce.', '']
     lines += machine_table(env)
-    lines += ['', '## AP with one failure forgiven', '',
-              '| AP | class-agnostic AP | AP@IoU0.1 | lost to classification '
-              '| lost to localisation |', '|---|---|---|---|---|']
     s = summary
-    lines.append(
-        f"| {100 * s['ap']:.1f} | {100 * s['class_agnostic_ap']:.1f} | "
-        f"{100 * s['ap_iou10']:.1f} | "
-        f"{100 * (s['class_agnostic_ap'] - s['ap']):.1f} | "
-        f"{100 * (s['ap_iou10'] - s['ap']):.1f} |")
+    lines += ['', '## AP with one failure forgiven', '',
+              *markdown_table(
+                  ['AP', 'class-agnostic AP', 'AP@IoU0.1',
+                   'lost to classification', 'lost to localisation'],
+                  [[f"{100 * s['ap']:.1f}",
+                    f"{100 * s['class_agnostic_ap']:.1f}",
+                    f"{100 * s['ap_iou10']:.1f}",
+                    f"{100 * (s['class_agnostic_ap'] - s['ap']):.1f}",
+                    f"{100 * (s['ap_iou10'] - s['ap']):.1f}"]])]
     lines += ['', f"## Ground truth by outcome (detections with score >= "
-              f"{s['score_thr']:g}), % of the size bucket", '',
-              '| size | objects | ' + ' | '.join(BUCKETS) + ' |',
-              '|---' * (len(BUCKETS) + 2) + '|']
+              f"{s['score_thr']:g}), % of the size bucket", '']
+    table = []
     for size in SIZES + ('all',):
         row = (s['counts'][size] if size != 'all' else {
             b: sum(s['counts'][z][b] for z in SIZES) for b in BUCKETS})
         total = sum(row.values())
-        cells = [f'{100 * row[b] / total:.1f}' if total else '–'
-                 for b in BUCKETS]
-        lines.append(f'| {size} | {total} | ' + ' | '.join(cells) + ' |')
+        table.append([size, total] + [f'{100 * row[b] / total:.1f}' if total
+                                      else '–' for b in BUCKETS])
+    lines += markdown_table(['size', 'objects', *BUCKETS], table)
     return '\n'.join(lines) + '\n'

@@ -126,7 +126,7 @@ def plot_runs(runs: List[dict], path: str) -> str:
 
 def render_markdown(runs: List[dict], env: Dict[str, str], cmd: str,
                     image: Optional[str] = None) -> str:
-    from custom_modules.reporting import machine_table
+    from custom_modules.reporting import machine_table, markdown_table
     lines = ['# Loss terms during training', '',
              f'Produced by `{cmd}` from the runs\' own training logs '
              '(custom_modules/analysis/loss_curves.py says what the columns '
@@ -135,17 +135,16 @@ def render_markdown(runs: List[dict], env: Dict[str, str], cmd: str,
              'logged value; "late drop": the share of the mid-schedule value '
              'that the second half of training removed.', '',
              *machine_table(env), '',
-             '| run | term | first (iter) | mid | last (iter) | last / first '
-             '| half-life | late drop |',
-             '|---|---|---|---|---|---|---|---|']
-    for run in runs:
-        for t in run['terms']:
-            hl = '–' if t['half_life'] is None else str(t['half_life'])
-            lines.append(
-                f"| {run['name']} | {t['term']} | {t['first']:.3f} "
-                f"({t['first_iter']}) | {t['mid']:.3f} | {t['last']:.3f} "
-                f"({t['last_iter']}) | {t['last_over_first']:.2f} | {hl} | "
-                f"{100 * t['late_drop']:.0f}% |")
+             *markdown_table(
+                 ['run', 'term', 'first (iter)', 'mid', 'last (iter)',
+                  'last / first', 'half-life', 'late drop'],
+                 [[run['name'], t['term'],
+                   f"{t['first']:.3f} ({t['first_iter']})", f"{t['mid']:.3f}",
+                   f"{t['last']:.3f} ({t['last_iter']})",
+                   f"{t['last_over_first']:.2f}",
+                   '–' if t['half_life'] is None else t['half_life'],
+                   f"{100 * t['late_drop']:.0f}%"]
+                  for run in runs for t in run['terms']])]
     if image:
         lines += ['', f'![loss terms relative to their first value]({image})']
     return '\n'.join(lines) + '\n'

@@ -115,7 +115,7 @@ def render_markdown(results: List[dict], env: Dict[str, str],
     """A page with the totals (and each total's ratio to the first
     config's), the split by component, and each model's most expensive
     layers."""
-    from custom_modules.reporting import machine_table
+    from custom_modules.reporting import machine_table, markdown_table
     base = results[0]['total_macs']
     lines = ['# Model complexity', '',
              f'Produced by `{command}`: multiply-accumulates of every '
@@ -128,30 +128,28 @@ def render_markdown(results: List[dict], env: Dict[str, str],
              'proposals that survive its RPN, so it depends on the weights: '
              '"trained" is the config\'s benchmark checkpoint.', '',
              *machine_table(env), '',
-             '| config | weights | padded input (C, H, W) | GMACs | ratio to '
-             f"{_name(results[0]['config'])} | params (M) |",
-             '|---|---|---|---|---|---|']
-    for r in results:
-        lines.append(f"| {_name(r['config'])} | {r['weights']} | "
-                     f"{r['input_shape']} | "
-                     f"{r['total_macs'] / 1e9:.2f} | "
-                     f"{r['total_macs'] / base:.3f} | "
-                     f"{r['params'] / 1e6:.1f} |")
-    lines += ['', '## By component', '',
-              '| config | component | GMACs | share |', '|---|---|---|---|']
-    for r in results:
-        for comp, macs in r['components'].items():
-            lines.append(f"| {_name(r['config'])} | {comp} | "
-                         f'{macs / 1e9:.2f} | '
-                         f"{macs / r['total_macs']:.1%} |")
-    lines += ['', f'## The {top} most expensive layers of each', '',
-              '| config | layer | type | output shape | GMACs |',
-              '|---|---|---|---|---|']
-    for r in results:
-        for row in sorted(r['layers'], key=lambda x: -x['macs'])[:top]:
-            lines.append(f"| {_name(r['config'])} | {row['name']} | "
-                         f"{row['type']} | {row['output_shape']} | "
-                         f"{row['macs'] / 1e9:.2f} |")
+             *markdown_table(
+                 ['config', 'weights', 'padded input (C, H, W)', 'GMACs',
+                  f"ratio to {_name(results[0]['config'])}", 'params (M)'],
+                 [[_name(r['config']), r['weights'], r['input_shape'],
+                   f"{r['total_macs'] / 1e9:.2f}",
+                   f"{r['total_macs'] / base:.3f}",
+                   f"{r['params'] / 1e6:.1f}"] for r in results]),
+             '', '## By component', '',
+             *markdown_table(
+                 ['config', 'component', 'GMACs', 'share'],
+                 [[_name(r['config']), comp, f'{macs / 1e9:.2f}',
+                   f"{macs / r['total_macs']:.1%}"]
+                  for r in results
+                  for comp, macs in r['components'].items()]),
+             '', f'## The {top} most expensive layers of each', '',
+             *markdown_table(
+                 ['config', 'layer', 'type', 'output shape', 'GMACs'],
+                 [[_name(r['config']), row['name'], row['type'],
+                   row['output_shape'], f"{row['macs'] / 1e9:.2f}"]
+                  for r in results
+                  for row in sorted(r['layers'],
+                                    key=lambda x: -x['macs'])[:top]])]
     return '\n'.join(lines) + '\n'
 
 

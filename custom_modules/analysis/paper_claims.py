@@ -54,7 +54,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from custom_modules.reporting import machine_table
+from custom_modules.reporting import machine_table, markdown_table
 
 PLATEAU_AP = 1.0     # in AP points: the last two validations this close
 PLATEAU_METRIC = 'coco/bbox_mAP'   # ... in COCO box AP, whatever the claim
@@ -457,23 +457,23 @@ def render_markdown(verdicts: List[Verdict], env: Dict[str, str],
         'lies inside the interval (outside it, the data argue against an '
         'effect that large even without a verdict).', '',
         *machine_table(env), '',
-        '| claim | metric | paper | ours: baseline | ours: treatment | '
-        'paired diff, 95% CI | verdict |',
-        '|---|---|---|---|---|---|---|',
     ]
+    table = []
     for v in verdicts:
         c = v.claim
         ci = ('–' if v.diff_mean is None else
               f'{v.diff_mean:+.1f}' + ('' if v.diff_ci is None else
                                        f' [{v.diff_ci[0]:+.1f}, '
                                        f'{v.diff_ci[1]:+.1f}]'))
-        lines.append(
-            f'| {c.title} | {c.metric.split("/")[-1]} | '
+        table.append([
+            c.title, c.metric.split('/')[-1],
             f'{c.baseline.paper:.1f} → {c.treatment.paper:.1f} '
-            f'({c.treatment.paper - c.baseline.paper:+.1f}) | '
-            f'{_mean_sd([b for _, b, _ in v.pairs])} | '
-            f'{_mean_sd([t for _, _, t in v.pairs])} | {ci} | '
-            f'**{v.verdict}** |')
+            f'({c.treatment.paper - c.baseline.paper:+.1f})',
+            _mean_sd([b for _, b, _ in v.pairs]),
+            _mean_sd([t for _, _, t in v.pairs]), ci, f'**{v.verdict}**'])
+    lines += markdown_table(['claim', 'metric', 'paper', 'ours: baseline',
+                             'ours: treatment', 'paired diff, 95% CI',
+                             'verdict'], table)
     for v in verdicts:
         c = v.claim
         lines += [

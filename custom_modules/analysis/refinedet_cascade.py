@@ -258,7 +258,7 @@ def measure(model, loader, max_images: Optional[int] = None,
 
 def render_markdown(summary: Dict, env: Dict[str, str], cmd: str,
                     title: str, image: Optional[str] = None) -> str:
-    from custom_modules.reporting import machine_table
+    from custom_modules.reporting import machine_table, markdown_table
 
     s = summary
     lines = [f'# Inside the cascade: {title}', '',
@@ -275,24 +275,21 @@ def render_markdown(summary: Dict, env: Dict[str, str], cmd: str,
                   f'({s["first_choices"][0]["boxes"]} objects)', '']
         lines += step_table(s['first_choices'], IOU_LEVELS)
     lines += ['', '## Positives per object: ARM (tiled anchors) and ODM '
-              '(refined anchors that survive the filter)', '',
-              '| size | objects | ARM positives | ODM positives | '
-              '% with no ODM positive | % lost to the filter |',
-              '|---|---|---|---|---|---|']
-    for r in s['objects']:
-        if not r['objects']:
-            lines.append(f"| {r['size']} | 0 | – | – | – | – |")
-            continue
-        lines.append(
-            f"| {r['size']} | {r['objects']} | {r['arm_positives']:.2f} | "
-            f"{r['odm_positives']:.2f} | {pct(r['no_odm_positive'])} | "
-            f"{pct(r['lost'])} |")
+              '(refined anchors that survive the filter)', '']
+    lines += markdown_table(
+        ['size', 'objects', 'ARM positives', 'ODM positives',
+         '% with no ODM positive', '% lost to the filter'],
+        [[r['size'], 0, '–', '–', '–', '–'] if not r['objects'] else
+         [r['size'], r['objects'], f"{r['arm_positives']:.2f}",
+          f"{r['odm_positives']:.2f}", pct(r['no_odm_positive']),
+          pct(r['lost'])] for r in s['objects']])
     lines += ['', '## Negative anchor filtering', '',
-              '| anchors kept per image | % of background anchors removed | '
-              '% of ARM positives removed |', '|---|---|---|',
-              f"| {s['kept_per_image']:.0f} | "
-              f"{pct(s['background_filtered'])} | "
-              f"{pct(s['positives_filtered'])} |"]
+              *markdown_table(
+                  ['anchors kept per image', '% of background anchors removed',
+                   '% of ARM positives removed'],
+                  [[f"{s['kept_per_image']:.0f}",
+                    pct(s['background_filtered']),
+                    pct(s['positives_filtered'])]])]
     if image:
         lines += ['', f'![the cascade on one val image]({image})']
     return '\n'.join(lines) + '\n'

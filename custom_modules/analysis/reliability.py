@@ -292,13 +292,12 @@ FAULTS: List[Callable[[Bench], Outcome]] = [
 
 
 def render(outcomes: List[Outcome], env: dict, command: str) -> str:
-    from custom_modules.reporting import machine_table
-    rows = ['| fault | command | exit | what the user reads | afterwards | '
-            'as intended |', '|---|---|---:|---|---|---|']
-    for o in outcomes:
-        seen = o.seen.replace('|', '\\|')
-        rows.append(f'| {o.fault} | `{o.command}` | {o.status} | {seen} | '
-                    f'{o.kept} | {"yes" if o.ok else "**no**"} |')
+    from custom_modules.reporting import machine_table, markdown_table
+    rows = markdown_table(
+        ['fault', 'command', 'exit', 'what the user reads', 'afterwards',
+         'as intended'],
+        [[o.fault, f'`{o.command}`', o.status, o.seen.replace('|', '\\|'),
+          o.kept, 'yes' if o.ok else '**no**'] for o in outcomes], right=[2])
     return '\n'.join([
         '# Reliability: faults tried and what happened', '',
         f'Written by `{command}`: every fault provoked through the real '

@@ -102,17 +102,19 @@ def summary_table(runs: List[dict], target: float) -> List[str]:
     """One row per run: its compute path, when it first validated at the
     target, and where it ended. The page and the README's section both
     show this table."""
-    lines = [f'| run | compute path | first validation >= {100 * target:.0f}'
-             ' AP (iter, train min) | final AP | final iter | train min | '
-             's/iter |', '|---|---|---|---|---|---|---|']
+    from custom_modules.reporting import markdown_table
+    table = []
     for run in runs:
         s = summarize(run, target)
         hit = ('not reached' if s['hit_iter'] is None else
                f"iter {s['hit_iter']}, {s['hit_minutes']:.1f} min")
-        lines.append(f"| {s['label']} | {s['path']} | {hit} | "
-                     f"{100 * s['final_ap']:.1f} | {s['final_iter']} | "
-                     f"{s['final_minutes']:.1f} | {s['s_per_iter']:.2f} |")
-    return lines
+        table.append([s['label'], s['path'], hit,
+                      f"{100 * s['final_ap']:.1f}", s['final_iter'],
+                      f"{s['final_minutes']:.1f}", f"{s['s_per_iter']:.2f}"])
+    return markdown_table(
+        ['run', 'compute path',
+         f'first validation >= {100 * target:.0f} AP (iter, train min)',
+         'final AP', 'final iter', 'train min', 's/iter'], table)
 
 
 def write_readme_section(readme: str, runs: List[dict], target: float,

@@ -15,7 +15,7 @@ from typing import Dict, List, Optional, Tuple
 
 import torch
 
-from custom_modules.reporting import machine_table
+from custom_modules.reporting import machine_table, markdown_table
 from custom_modules.engine.channels_last_hook import to_channels_last
 from custom_modules.engine.metrics_recorder_hook import training_precision
 
@@ -161,15 +161,16 @@ def render_markdown(config: str, rows: List[dict], env: Dict[str, str],
              f'`{config}`.', '',
              *machine_table(env), '',
              f'Instruction sets this process computed with: {isa_line()}.',
-             '',
-             '| variant | overrides | batch | iters timed | median s/iter '
-             f"| mean s/iter | speed-up over {rows[0]['name']} "
-             '| loss at first / last iter |',
-             '|---|---|---|---|---|---|---|---|']
+             '']
+    table = []
     for r in rows:
         opts = ' '.join(f'{k}={v}' for k, v in r['options'].items()) or '–'
-        lines.append(f"| {r['name']} | `{opts}` | {r['batch_size']} | "
-                     f"{r['iters']} | {r['s_median']:.2f} | "
-                     f"{r['s_mean']:.2f} | {base / r['s_median']:.2f} | "
-                     f"{r['loss_first']:.3f} / {r['loss_last']:.3f} |")
+        table.append([r['name'], f'`{opts}`', r['batch_size'], r['iters'],
+                      f"{r['s_median']:.2f}", f"{r['s_mean']:.2f}",
+                      f"{base / r['s_median']:.2f}",
+                      f"{r['loss_first']:.3f} / {r['loss_last']:.3f}"])
+    lines += markdown_table(
+        ['variant', 'overrides', 'batch', 'iters timed', 'median s/iter',
+         'mean s/iter', f"speed-up over {rows[0]['name']}",
+         'loss at first / last iter'], table)
     return '\n'.join(lines) + '\n'

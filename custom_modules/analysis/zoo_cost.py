@@ -47,7 +47,7 @@ from typing import Dict, List, Optional, Sequence
 
 from custom_modules.analysis.train_speed import isa_line, \
     time_train_interleaved
-from custom_modules.reporting import machine_table
+from custom_modules.reporting import machine_table, markdown_table
 
 
 def validations(max_iters: int, val_interval: int, val_begin: int = 1) -> int:
@@ -198,13 +198,8 @@ def render_markdown(rows: List[dict], jobs: int, env: Dict[str, str],
              'did.', '',
              *machine_table(env), '',
              f'Instruction sets this process computed with: {isa_line()}.',
-             '',
-             '| config | precision | threads | s/step (steps timed) '
-             '| load s/batch (workers, core) | s/iter '
-             '| iterations | train min | validations x images | ms/image '
-             '| val min | projected min | recorded train min '
-             '| recorded / projected train |',
-             '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|']
+             '']
+    table = []
     for r in rows:
         measured = r.get('recorded_train_minutes')
         ratio = ('–' if measured is None
@@ -212,16 +207,21 @@ def render_markdown(rows: List[dict], jobs: int, env: Dict[str, str],
         recorded = f"{measured:.0f} ({r.get('recorded_runs', 1)})" \
             if measured is not None else '–'
         weights = '' if r['trained_weights'] else ' (init weights: upper bound)'
-        lines.append(
-            f"| `{r['config']}` | {r['precision']} | {r['threads']} | "
-            f"{r['s_per_step']:.2f} ({r['steps_timed']}){weights} | "
+        table.append([
+            f"`{r['config']}`", r['precision'], r['threads'],
+            f"{r['s_per_step']:.2f} ({r['steps_timed']}){weights}",
             f"{r['load_s_per_batch']:.2f} ({r['loader_workers']}, "
-            f"{'own' if r['loader_has_own_core'] else 'shared'}) | "
-            f"{r['s_per_iter']:.2f} | {r['max_iters']} | "
-            f"{r['train_minutes']:.0f} | {r['validations']} x "
-            f"{r['val_images']} | {r['ms_per_image']:.0f}{weights} | "
-            f"{r['val_minutes']:.0f} | {r['total_minutes']:.0f} | "
-            f"{'–' if measured is None else recorded} | {ratio} |")
+            f"{'own' if r['loader_has_own_core'] else 'shared'})",
+            f"{r['s_per_iter']:.2f}", r['max_iters'],
+            f"{r['train_minutes']:.0f}",
+            f"{r['validations']} x {r['val_images']}",
+            f"{r['ms_per_image']:.0f}{weights}", f"{r['val_minutes']:.0f}",
+            f"{r['total_minutes']:.0f}", recorded, ratio])
+    lines += markdown_table(
+        ['config', 'precision', 'threads', 's/step (steps timed)',
+         'load s/batch (workers, core)', 's/iter', 'iterations', 'train min',
+         'validations x images', 'ms/image', 'val min', 'projected min',
+         'recorded train min', 'recorded / projected train'], table)
     total = sum(r['total_minutes'] for r in rows)
     lines += ['', f'**Projected wall time with `--jobs {jobs}`: {wall:.0f} '
               f'min ({wall / 60:.1f} h)**, the configs taken in the order '

@@ -20,7 +20,7 @@ import time
 from typing import Callable, Dict, List, NamedTuple, Optional, Sequence
 
 from custom_modules.engine.metrics_recorder_hook import read_val_records
-from custom_modules.reporting import machine_table
+from custom_modules.reporting import machine_table, markdown_table
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
@@ -316,10 +316,8 @@ def render_markdown(rows: List[dict], env: Dict[str, str],
         'machine below; AP is COCO AP on the val split, in %.', '',
         *machine_table(env), '',
         '## Leaderboard', '',
-        '| config | iters | AP | AP50 | AP75 | APs | APm | APl | mask AP '
-        '| train min | infer ms/img (median) |',
-        '|---|---|---|---|---|---|---|---|---|---|---|',
     ]
+    board = []
     for r in rows:
         g = (r.get('metrics') or {}).get
         minutes = r.get('train_minutes')
@@ -330,7 +328,10 @@ def render_markdown(rows: List[dict], env: Dict[str, str],
         cells += [_fmt(g('coco/segm_mAP')),
                   '–' if minutes is None else f'{minutes:.1f}',
                   '–' if ms is None else f'{ms:.0f}']
-        lines.append('| ' + ' | '.join(cells) + ' |')
+        board.append(cells)
+    lines += markdown_table(
+        ['config', 'iters', 'AP', 'AP50', 'AP75', 'APs', 'APm', 'APl',
+         'mask AP', 'train min', 'infer ms/img (median)'], board)
     if any(r.get('recorded') for r in rows):
         lines += ['', '\\* from the record of earlier runs '
                   '(docs/benchmark_results.json): this machine has no work '
@@ -345,16 +346,13 @@ def render_markdown(rows: List[dict], env: Dict[str, str],
               'machine otherwise.', '',
               *([f'![AP against training minutes]({plot})', '']
                 if plot else []),
-              '| config | iter | train min | AP | AP50 | AP75 |',
-              '|---|---|---|---|---|---|']
-    for r in rows:
-        for rec in r.get('curve', []):
-            lines.append(
-                f"| {r['name']} | {rec['iter']} | "
-                f"{rec['train_seconds'] / 60:.1f} | "
-                f"{_fmt(rec.get('coco/bbox_mAP'))} | "
-                f"{_fmt(rec.get('coco/bbox_mAP_50'))} | "
-                f"{_fmt(rec.get('coco/bbox_mAP_75'))} |")
+              *markdown_table(
+                  ['config', 'iter', 'train min', 'AP', 'AP50', 'AP75'],
+                  [[r['name'], rec['iter'], f"{rec['train_seconds'] / 60:.1f}",
+                    _fmt(rec.get('coco/bbox_mAP')),
+                    _fmt(rec.get('coco/bbox_mAP_50')),
+                    _fmt(rec.get('coco/bbox_mAP_75'))]
+                   for r in rows for rec in r.get('curve', [])])]
     if notes:
         lines += ['', f'What these numbers mean and what limits them: '
                   f'[{osp.basename(notes)}]({notes}).']
@@ -610,10 +608,8 @@ def render_seed_table(seed_rows: List[dict]) -> List[str]:
              "the config's own seed; the others train in "
              '`<work dir>/seed=<s>`. AP per seed in seed order, then the '
              'mean ± sample standard deviation over the finished seeds, and '
-             'the means of the other metrics.', '',
-             '| config | seeds | AP per seed | AP mean ± sd | AP50 | AP75 '
-             '| APs | APm | APl |',
-             '|---|---|---|---|---|---|---|---|---|']
+             'the means of the other metrics.', '']
+    table = []
     for r in rows:
         mean, sd = r['stats']['mAP']
         cells = [_label(r),
@@ -621,8 +617,10 @@ def render_seed_table(seed_rows: List[dict]) -> List[str]:
                  ' / '.join(_fmt(a) for a in r['ap']),
                  f'{_fmt(mean)} ± {_fmt(sd)}']
         cells += [_fmt(r['stats'][k][0]) for k in SEED_METRICS[1:]]
-        lines.append('| ' + ' | '.join(cells) + ' |')
-    return lines + ['']
+        table.append(cells)
+    return lines + markdown_table(
+        ['config', 'seeds', 'AP per seed', 'AP mean ± sd', 'AP50', 'AP75',
+         'APs', 'APm', 'APl'], table) + ['']
 
 
 def current_recipe(config: str) -> Optional[str]:
@@ -658,8 +656,7 @@ def render_readme_table(record: Dict[str, dict],
             continue
         (rows if r.get('recipe') in (None, now) else stale).append(r)
     rows.sort(key=lambda r: -(r.get('metrics') or {}).get('coco/bbox_mAP', 0))
-    lines = ['| config | iters | AP | AP50 | AP75 | mask AP | AP over seeds '
-             '| train min |', '|---|---|---|---|---|---|---|---|']
+    table = []
     for r in rows:
         g = (r.get('metrics') or {}).get
         s = seeds.get(r['name'], {})
@@ -680,16 +677,18 @@ def render_readme_table(record: Dict[str, dict],
             # median over seeds on the same path is the cost to expect.
             cost = (f'{statistics.median(same_path):.0f} ({path}, median '
                     f'of {len(same_path)})')
-        lines.append('| ' + ' | '.join([
+        table.append([
             f"`{r['config']}`", f"{r.get('iter', '–')}/{r['max_iters']}",
             _fmt(g('coco/bbox_mAP')), _fmt(g('coco/bbox_mAP_50')),
             _fmt(g('coco/bbox_mAP_75')), _fmt(g('coco/segm_mAP')), spread,
-            cost]) + ' |')
+            cost])
     stale.sort(key=lambda r: r['config'])
     for r in stale:
         iters = max_iters_of(osp.join(REPO, r['config']))
-        lines.append(f"| `{r['config']}` | –/{iters} | – | – | – | – | – "
-                     '| recipe changed † |')
+        table.append([f"`{r['config']}`", f'–/{iters}', '–', '–', '–', '–',
+                      '–', 'recipe changed †'])
+    lines = markdown_table(['config', 'iters', 'AP', 'AP50', 'AP75',
+                            'mask AP', 'AP over seeds', 'train min'], table)
     env = record.get('environment', {})
     note = (f"Training minutes on {env.get('cpu', '?')}, "
             f"{env.get('cores', '?')} cores, torch {env.get('torch', '?')}, "
@@ -769,20 +768,21 @@ def render_speed_markdown(results: List[dict], env: Dict[str, str],
              + (' Weights and activations are NHWC (--channels-last).'
                 if channels_last else ''),
              '',
-             *machine_table(env), '',
-             '| config | weights | images | median ms/img | mean ms/img '
-             f"| ratio to {results[0]['name']} "
-             '| paired ratio, median [95% CI] |',
-             '|---|---|---|---|---|---|---|']
+             *machine_table(env), '']
+    table = []
     for r in results:
         paired = '–'
         if r.get('ms') and results[0].get('ms'):
             pr = paired_ratio(results[0]['ms'], r['ms'])
             paired = (f"{pr['median']:.3f} [{pr['ci_low']:.3f}, "
                       f"{pr['ci_high']:.3f}]")
-        lines.append(f"| {r['name']} | {r['weights']} | {r['images']} | "
-                     f"{r['ms_median']:.0f} | {r['ms_mean']:.0f} | "
-                     f"{r['ms_median'] / base:.2f} | {paired} |")
+        table.append([r['name'], r['weights'], r['images'],
+                      f"{r['ms_median']:.0f}", f"{r['ms_mean']:.0f}",
+                      f"{r['ms_median'] / base:.2f}", paired])
+    lines += markdown_table(
+        ['config', 'weights', 'images', 'median ms/img', 'mean ms/img',
+         f"ratio to {results[0]['name']}", 'paired ratio, median [95% CI]'],
+        table)
     threads = {r.get('torch_threads') for r in results} - {None}
     if threads:
         lines += ['', f"torch threads: {', '.join(map(str, threads))}. The "

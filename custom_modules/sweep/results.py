@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
 from custom_modules.engine.metrics_recorder_hook import read_val_records
-from custom_modules.reporting import replace_section
+from custom_modules.reporting import markdown_table, replace_section
 from .launch import DONE, ERROR, RUN_JSON, read_json, run_status, write_json
 
 PRIMARY = 'coco/bbox_mAP'
@@ -278,9 +278,7 @@ def _ap(c: Cell, m: str) -> str:
 
 
 def _table(header: List[str], rows: List[List[str]]) -> List[str]:
-    return ['| ' + ' | '.join(header) + ' |',
-            '|' + '---|' * len(header)] + \
-        ['| ' + ' | '.join(r) + ' |' for r in rows] + ['']
+    return markdown_table(header, rows) + ['']
 
 
 def render_report(rows: List[Dict[str, Any]], figures: List[str],

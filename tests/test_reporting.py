@@ -1,0 +1,36 @@
+"""custom_modules/reporting.py: the one table builder every page uses, the
+machine rows, and the generated sections of hand-written pages."""
+import pytest
+
+from custom_modules.reporting import (machine_table, markdown_table,
+                                      replace_section)
+
+
+def test_markdown_table_by_hand():
+    assert markdown_table(['a', 'b'], [[1, 'x'], [2.5, '–']]) == [
+        '| a | b |', '|---|---|', '| 1 | x |', '| 2.5 | – |']
+
+
+def test_markdown_table_aligns_the_columns_asked_right():
+    assert markdown_table(['name', 'exit', 'note'], [], right=[1])[1] == \
+        '|---|---:|---|'
+
+
+def test_a_row_of_the_wrong_length_is_refused_not_shifted():
+    with pytest.raises(ValueError, match='a row of 3 cells under a header '
+                       'of 2'):
+        markdown_table(['a', 'b'], [[1, 2, 3]])
+
+
+def test_machine_table_names_the_versions():
+    assert machine_table({'cpu': 'EPYC', 'torch': '2.13.0'}) == [
+        '| machine | cpu | torch |', '|---|---|---|',
+        '| this run | EPYC | 2.13.0 |']
+
+
+def test_replace_section_replaces_once_and_appends_when_missing():
+    page = 'intro\n<!-- t:begin -->\nold\n<!-- t:end -->\noutro\n'
+    assert replace_section(page, 't', 'new\n') == \
+        'intro\n<!-- t:begin -->\nnew\n<!-- t:end -->\noutro\n'
+    assert replace_section('intro\n', 'u', 'body') == \
+        'intro\n\n<!-- u:begin -->\nbody\n<!-- u:end -->\n'

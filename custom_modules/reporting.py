@@ -53,6 +53,12 @@ def environment() -> Dict[str, str]:
                 mmengine=mmengine.__version__)
 
 
+def percent(v) -> str:
+    """A fraction as a percentage with one decimal, the way every AP in
+    docs/ is printed; '–' where there is none."""
+    return '–' if v is None else f'{100 * v:.1f}'
+
+
 def markdown_table(header: Sequence[str], rows: Iterable[Sequence[Any]],
                    right: Sequence[int] = ()) -> List[str]:
     """A GitHub markdown table as lines: the header, its rule (columns

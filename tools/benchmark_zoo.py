@@ -20,6 +20,8 @@ import os.path as osp
 import sys
 
 from custom_modules.apis import benchmark as bench
+from custom_modules.apis import recipe
+from custom_modules.apis.zoo_record import load_record
 from custom_modules.apis.cli import user_errors_as_one_line
 from custom_modules.errors import UserError
 from custom_modules.sweep.spec import parse_seeds
@@ -69,10 +71,10 @@ def parse_args(argv=None):
 @user_errors_as_one_line
 def main(argv=None):
     args = parse_args(argv)
-    configs = [osp.relpath(c, bench.REPO) if osp.isabs(c) else c
+    configs = [osp.relpath(c, recipe.REPO) if osp.isabs(c) else c
                for c in args.configs]
     recorded = [r['config'] for r in
-                bench.load_record(args.record)['rows'].values()
+                load_record(args.record)['rows'].values()
                 ] if args.record else []
     work = {c: osp.join(args.root, osp.splitext(osp.basename(c))[0])
             for c in bench.leaderboard_configs(configs, recorded=recorded)}
@@ -81,7 +83,7 @@ def main(argv=None):
     except ValueError:
         raise UserError(f"--seeds {args.seeds!r} is not a seed list; give "
                         "'0,1,2' or a range '0-2'")
-    own = {c: bench.config_seed(c) for c in work}
+    own = {c: recipe.config_seed(c) for c in work}
     if not (args.table_only or args.no_train):
         todo = []
         # Seed by seed, every config of a seed before the next seed: a study
@@ -90,7 +92,7 @@ def main(argv=None):
         for seed in seeds:
             for c in configs:
                 job = bench.seed_job(c, work[c], seed, own[c])
-                if bench.is_trained(job.work_dir, bench.max_iters_of(c)):
+                if bench.is_trained(job.work_dir, recipe.max_iters_of(c)):
                     print(f'[benchmark] {job.label}: trained, skipped')
                 else:
                     todo.append(job)
@@ -110,7 +112,7 @@ def main(argv=None):
     if not args.table_only:
         for c in configs:
             ckpt = bench.last_checkpoint(work[c])
-            if ckpt and bench.is_trained(work[c], bench.max_iters_of(c)) \
+            if ckpt and bench.is_trained(work[c], recipe.max_iters_of(c)) \
                     and (args.no_train or bench.needs_timing(work[c], ckpt)):
                 timing = bench.time_inference(c, ckpt, args.inference_images)
                 with open(osp.join(work[c], 'inference_timing.json'),

@@ -8,9 +8,9 @@ levels: finished runs (DONE) are skipped, and an interrupted one continues
 from its last checkpoint.
 Inference is timed afterwards for all configs in one process, on the same
 images at batch size 1, so the ms/img column compares like with like.
+What a config trains and its fingerprint live in recipe.py; the committed
+record and the README table drawn from it, in zoo_record.py.
 """
-import contextlib
-import functools
 import glob
 import json
 import os
@@ -20,63 +20,10 @@ import time
 from typing import Callable, Dict, List, NamedTuple, Optional, Sequence
 
 from custom_modules.engine.metrics_recorder_hook import read_val_records
-from custom_modules.reporting import machine_table, markdown_table
-
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-
-
-# A zoo run asks each config for its schedule, seed and recipe once per
-# seed and once per table; the files do not change during the run, so each
-# is parsed once.
-@functools.lru_cache(maxsize=None)
-def _load(config: str):
-    from mmengine.config import Config
-    return Config.fromfile(config)
-
-
-def max_iters_of(config: str) -> int:
-    return int(_load(config).train_cfg.max_iters)
-
-
-# The parts of a config that decide what a training run learns. Hooks,
-# checkpoint intervals, logging and NHWC memory layout are left out: they
-# change how a run is watched or how fast it goes, not its numbers.
-RECIPE_KEYS = ('model', 'train_dataloader', 'optim_wrapper',
-               'param_scheduler', 'train_cfg', 'randomness')
-
-
-# Spellings that train the same model: a loader that skips an unreadable
-# image reads the same pixels as one that does not, and an option set to
-# None is the option left out (mmengine and mmdet default to None).
-_SAME_TRANSFORM = {'LoadImageOrSkip': 'LoadImageFromFile'}
-
-
-def _canonical(value):
-    if isinstance(value, dict):
-        return {k: _canonical(_SAME_TRANSFORM.get(v, v) if k == 'type' else v)
-                for k, v in value.items() if v is not None}
-    if isinstance(value, (list, tuple)):
-        return [_canonical(v) for v in value]
-    return value
-
-
-@functools.lru_cache(maxsize=None)
-def recipe_fingerprint(config: str) -> str:
-    """A short hash of the config's recipe (RECIPE_KEYS, fully resolved
-    through its bases), so that a recorded result is only shown for the
-    recipe that produced it: change the model, data, optimiser or schedule
-    and the old numbers stop standing in for the new config. Spellings of
-    the same recipe (``_canonical``) hash alike, so that moving a setting
-    between bases or stating a default does not orphan the record."""
-    return recipe_of(_load(config))
-
-
-def recipe_of(cfg) -> str:
-    """:func:`recipe_fingerprint` of a loaded config (a run's dumped one)."""
-    import hashlib
-    recipe = _canonical({k: cfg.get(k) for k in RECIPE_KEYS})
-    text = json.dumps(recipe, sort_keys=True, default=str)
-    return hashlib.sha1(text.encode()).hexdigest()[:12]
+from custom_modules.reporting import machine_table, markdown_table, percent
+from .recipe import REPO, max_iters_of, recipe_fingerprint
+from .zoo_record import (load_record, merge_with_record, refresh_readme,
+                         save_record)
 
 
 def is_trained(work_dir: str, max_iters: int) -> bool:
@@ -99,11 +46,6 @@ class TrainJob(NamedTuple):
     def label(self) -> str:
         return self.config if self.seed is None \
             else f'{self.config} seed={self.seed}'
-
-
-def config_seed(config: str) -> Optional[int]:
-    """The seed a config trains with when nothing overrides it."""
-    return _load(config).get('randomness', {}).get('seed')
 
 
 def seed_job(config: str, work_dir: str, seed: Optional[int],
@@ -290,10 +232,6 @@ def time_inference(config: str, checkpoint: Optional[str],
                                       warmup)[0]
 
 
-def _fmt(v):
-    return '–' if v is None else f'{100 * v:.1f}'
-
-
 def _label(row: dict) -> str:
     """A row's name, starred when its numbers come from the record."""
     return row['name'] + (' *' if row.get('recorded') else '')
@@ -323,9 +261,9 @@ def render_markdown(rows: List[dict], env: Dict[str, str],
         minutes = r.get('train_minutes')
         ms = r.get('ms_median')
         cells = [_label(r), f"{r.get('iter', '–')}/{r['max_iters']}"]
-        cells += [_fmt(g(f'coco/bbox_{k}')) for k in
+        cells += [percent(g(f'coco/bbox_{k}')) for k in
                   ('mAP', 'mAP_50', 'mAP_75', 'mAP_s', 'mAP_m', 'mAP_l')]
-        cells += [_fmt(g('coco/segm_mAP')),
+        cells += [percent(g('coco/segm_mAP')),
                   '–' if minutes is None else f'{minutes:.1f}',
                   '–' if ms is None else f'{ms:.0f}']
         board.append(cells)
@@ -349,9 +287,9 @@ def render_markdown(rows: List[dict], env: Dict[str, str],
               *markdown_table(
                   ['config', 'iter', 'train min', 'AP', 'AP50', 'AP75'],
                   [[r['name'], rec['iter'], f"{rec['train_seconds'] / 60:.1f}",
-                    _fmt(rec.get('coco/bbox_mAP')),
-                    _fmt(rec.get('coco/bbox_mAP_50')),
-                    _fmt(rec.get('coco/bbox_mAP_75'))]
+                    percent(rec.get('coco/bbox_mAP')),
+                    percent(rec.get('coco/bbox_mAP_50')),
+                    percent(rec.get('coco/bbox_mAP_75'))]
                    for r in rows for rec in r.get('curve', [])])]
     if notes:
         lines += ['', f'What these numbers mean and what limits them: '
@@ -456,104 +394,6 @@ def compute_path_of(work_dir: str) -> Optional[str]:
 
 SEED_METRICS = ('mAP', 'mAP_50', 'mAP_75', 'mAP_s', 'mAP_m', 'mAP_l')
 
-# What a leaderboard row keeps in the record: the numbers the page shows,
-# not the run's paths, so that the record reads the same on any machine.
-_RECORD_KEYS = ('name', 'config', 'max_iters', 'recipe', 'iter', 'metrics',
-                'train_minutes', 'curve', 'ms_median', 'ms_mean', 'images',
-                'weights', 'torch_threads', 'compute_path')
-
-
-def load_record(path: str) -> Dict[str, dict]:
-    """The committed record of earlier results (docs/benchmark_results.json):
-    ``{'rows': {name: row}, 'seeds': {name: seed_row}, 'environment':
-    {...}}`` (the machine it was last written on). Work dirs are
-    git-ignored and die with the machine that trained them; without the
-    record, a rerun of the benchmark on a fresh clone would blank every row
-    it did not retrain itself. Missing file: an empty record."""
-    if not path or not osp.isfile(path):
-        return dict(rows={}, seeds={}, environment={})
-    with open(path) as f:
-        record = json.load(f)
-    return dict(rows=record.get('rows', {}), seeds=record.get('seeds', {}),
-                environment=record.get('environment', {}))
-
-
-def merge_with_record(rows: List[dict], seed_rows: List[dict],
-                      record: Dict[str, dict]):
-    """Fill in from the record what the work dirs no longer hold.
-
-    A config whose work dir has validated at least once is shown from its
-    work dir: that is the current recipe's run, even if unfinished. One
-    with no validation on disk takes its recorded row, marked
-    ``recorded=True`` so that the page can say so, but only if the record
-    was made with the same recipe (:func:`recipe_fingerprint`): numbers of
-    an older model or schedule are another experiment's. A seed row is
-    taken from the record, on the same condition, when the work dirs hold
-    fewer finished seeds than it does. Returns the merged
-    ``(rows, seed_rows)``."""
-    merged = []
-    for r in rows:
-        old = record['rows'].get(r['name'])
-        if not r.get('curve') and old and \
-                old.get('recipe') == r.get('recipe'):
-            r = dict(old, config=r['config'], recorded=True)
-        merged.append(r)
-    merged_seeds = []
-    for s in seed_rows:
-        old = record['seeds'].get(s['name'])
-        if old and old.get('recipe') == s.get('recipe') and \
-                len(old.get('seeds', [])) > len(s['seeds']):
-            s = dict(old, recorded=True)
-        merged_seeds.append(s)
-    return merged, merged_seeds
-
-
-@contextlib.contextmanager
-def record_lock(path: str):
-    """Hold an exclusive lock on the record's folder while a writer reads,
-    merges and replaces the record. Two zoos may run side by side (one per
-    study, as their docs suggest): without it, each would read the record,
-    add its row and write it back, and the later write would drop the row
-    of the earlier. A lock on the folder, not on the file, because the
-    write replaces the file. Where fcntl is missing (not POSIX) the write
-    is still atomic, only not serialised."""
-    try:
-        import fcntl
-    except ImportError:
-        yield
-        return
-    fd = os.open(osp.dirname(osp.abspath(path)), os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)     # closing the descriptor releases the lock
-
-
-def save_record(path: str, rows: List[dict], seed_rows: List[dict],
-                env: Dict[str, str]) -> None:
-    """Write the record that :func:`merge_with_record` reads: every row that
-    has validated and every seed row with a finished seed, with the
-    machine it was last written on. An entry of the old record that this
-    run has nothing new for stays, even when its recipe is out of date (it
-    is not shown, but it is the history of the config, and paper_claims
-    reads it), so re-rendering the page never deletes results. Read, merge
-    and write happen under :func:`record_lock`, and the write replaces the
-    file whole, so a reader never sees half a record."""
-    from custom_modules.engine.atomic_checkpoint_hook import \
-        replace_text_atomically
-    new_rows = {r['name']: {k: r[k] for k in _RECORD_KEYS if k in r}
-                for r in rows if r.get('curve')}
-    new_seeds = {s['name']: {k: v for k, v in s.items() if k != 'recorded'}
-                 for s in seed_rows if s.get('seeds')}
-    os.makedirs(osp.dirname(path) or '.', exist_ok=True)
-    with record_lock(path):
-        old = load_record(path)
-        record = dict(environment=env, rows={**old['rows'], **new_rows},
-                      seeds={**old['seeds'], **new_seeds})
-        replace_text_atomically(
-            path, json.dumps(record, indent=1, sort_keys=True) + '\n')
-
 
 def collect_seeds(config: str, work_dir: str,
                   own_seed: Optional[int] = None) -> dict:
@@ -614,94 +454,13 @@ def render_seed_table(seed_rows: List[dict]) -> List[str]:
         mean, sd = r['stats']['mAP']
         cells = [_label(r),
                  ', '.join('–' if s is None else str(s) for s in r['seeds']),
-                 ' / '.join(_fmt(a) for a in r['ap']),
-                 f'{_fmt(mean)} ± {_fmt(sd)}']
-        cells += [_fmt(r['stats'][k][0]) for k in SEED_METRICS[1:]]
+                 ' / '.join(percent(a) for a in r['ap']),
+                 f'{percent(mean)} ± {percent(sd)}']
+        cells += [percent(r['stats'][k][0]) for k in SEED_METRICS[1:]]
         table.append(cells)
     return lines + markdown_table(
         ['config', 'seeds', 'AP per seed', 'AP mean ± sd', 'AP50', 'AP75',
          'APs', 'APm', 'APl'], table) + ['']
-
-
-def current_recipe(config: str) -> Optional[str]:
-    """The recipe fingerprint of ``config`` (a path from the repository
-    root) as the repository has it now; None when the file is gone."""
-    path = osp.join(REPO, config)
-    return recipe_fingerprint(path) if osp.isfile(path) else None
-
-
-def render_readme_table(record: Dict[str, dict],
-                        recipe_of=current_recipe) -> str:
-    """The README's zoo table, from the committed record alone (so the
-    README's numbers are the record's, never typed by hand): one row per
-    embedded config (configs/*.py; the studies' light twins are on the zoo
-    page and in docs/paper_claims.md) by AP, with the mean ± sd over seeds
-    where more than one finished, and the training minutes with the compute
-    path they were measured on: the median over seeds on that path where
-    two or more recorded theirs, else the leaderboard run's own.
-
-    The rule of the zoo page holds here too: numbers stand for a config
-    only if they were made with its present recipe (``recipe_of(config)``,
-    None for a config no longer in the repository, whose row is dropped).
-    A config whose recipe changed since its run keeps its row, with
-    dashes, so that the table still lists every detector and says what to
-    rerun."""
-    seeds = record.get('seeds', {})
-    rows, stale = [], []
-    for r in record['rows'].values():
-        if osp.dirname(r['config']) != 'configs':
-            continue
-        now = recipe_of(r['config'])
-        if now is None:
-            continue
-        (rows if r.get('recipe') in (None, now) else stale).append(r)
-    rows.sort(key=lambda r: -(r.get('metrics') or {}).get('coco/bbox_mAP', 0))
-    table = []
-    for r in rows:
-        g = (r.get('metrics') or {}).get
-        s = seeds.get(r['name'], {})
-        spread = '–'
-        if len(s.get('seeds', [])) >= 2 and \
-                s.get('recipe') in (None, r.get('recipe')):
-            mean, sd = s['stats']['mAP']
-            spread = f"{_fmt(mean)} ± {_fmt(sd)} ({len(s['seeds'])})"
-        path = r.get('compute_path', 'bf16 AVX512*')
-        minutes = r.get('train_minutes')
-        cost = '–' if minutes is None else f'{minutes:.0f} ({path})'
-        same_path = [m for m, p in zip(s.get('train_minutes') or [],
-                                       s.get('compute_paths') or [])
-                     if m is not None and p == r.get('compute_path')]
-        if len(same_path) >= 2 and s.get('recipe') in (None, r.get('recipe')):
-            # One run's minutes are a draw from whatever shared the
-            # machine with it (2.4x apart across one twin's seeds); the
-            # median over seeds on the same path is the cost to expect.
-            cost = (f'{statistics.median(same_path):.0f} ({path}, median '
-                    f'of {len(same_path)})')
-        table.append([
-            f"`{r['config']}`", f"{r.get('iter', '–')}/{r['max_iters']}",
-            _fmt(g('coco/bbox_mAP')), _fmt(g('coco/bbox_mAP_50')),
-            _fmt(g('coco/bbox_mAP_75')), _fmt(g('coco/segm_mAP')), spread,
-            cost])
-    stale.sort(key=lambda r: r['config'])
-    for r in stale:
-        iters = max_iters_of(osp.join(REPO, r['config']))
-        table.append([f"`{r['config']}`", f'–/{iters}', '–', '–', '–', '–',
-                      '–', 'recipe changed †'])
-    lines = markdown_table(['config', 'iters', 'AP', 'AP50', 'AP75',
-                            'mask AP', 'AP over seeds', 'train min'], table)
-    env = record.get('environment', {})
-    note = (f"Training minutes on {env.get('cpu', '?')}, "
-            f"{env.get('cores', '?')} cores, torch {env.get('torch', '?')}, "
-            'with the compute path each run took. \\* Rows recorded before '
-            'runs wrote their path: trained on a CPU with AVX512-BF16 in '
-            'bf16 autocast (docs/benchmark_notes.md); an AVX2-only CPU '
-            'trains in fp32, slower (docs/train_speed_fp32_avx2.md).')
-    if stale:
-        note += (' † Recorded with an earlier recipe, so those numbers are '
-                 'another experiment\'s; `python tools/benchmark_zoo.py '
-                 '--configs ' + ' '.join(r['config'] for r in stale) +
-                 '` trains the present one.')
-    return '\n'.join(lines + ['', note])
 
 
 def write_outputs(work: Dict[str, str], own: Dict[str, Optional[int]],
@@ -732,22 +491,6 @@ def write_outputs(work: Dict[str, str], own: Dict[str, Optional[int]],
         return False
     save_record(record, rows, seed_rows, env)
     return bool(readme) and refresh_readme(readme, record)
-
-
-def refresh_readme(readme: str, record_path: str) -> bool:
-    """Rewrite the ``zoo`` section of ``readme`` from the record; False
-    (and nothing written) when the page has no such section."""
-    from custom_modules.reporting import replace_section
-    if not osp.isfile(readme):
-        return False
-    with open(readme, encoding='utf-8') as f:
-        text = f.read()
-    if '<!-- zoo:begin -->' not in text:
-        return False
-    with open(readme, 'w', encoding='utf-8') as f:
-        f.write(replace_section(text, 'zoo', render_readme_table(
-            load_record(record_path))))
-    return True
 
 
 def render_speed_markdown(results: List[dict], env: Dict[str, str],

@@ -167,7 +167,7 @@ def _recipe_changed(dumped: str, text: str) -> bool:
     if not osp.isfile(dumped):
         return False
     from mmengine.config import Config
-    from custom_modules.apis.benchmark import recipe_of
+    from custom_modules.apis.recipe import recipe_of
     with open(dumped) as f:
         old = f.read()
     if old == text:

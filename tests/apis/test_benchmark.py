@@ -1,11 +1,9 @@
 """The benchmark's table is built from what training runs leave on disk."""
 import json
-import os
 import os.path as osp
 
-import pytest
-
 from custom_modules.apis import benchmark as bench
+from custom_modules.apis import recipe, zoo_record
 
 
 def write_run(work_dir, records, timing=None):
@@ -59,125 +57,6 @@ def test_notes_are_linked_after_the_tables_not_copied(tmp_path):
                          '[benchmark_notes.md](benchmark_notes.md).')
     assert 'benchmark_notes' not in bench.render_markdown([row], {'cpu': 'x'},
                                                           'cmd')
-
-
-def test_readme_table_comes_from_the_record_alone():
-    record = dict(environment=dict(cpu='C', cores='2', torch='T'), seeds={
-        'b': dict(seeds=[0, 1], stats={'mAP': [0.3, 0.05]})}, rows={
-        'a': dict(name='a', config='configs/a.py', iter=100, max_iters=400,
-                  metrics={'coco/bbox_mAP': 0.1}, train_minutes=12.4,
-                  compute_path='fp32 AVX2'),
-        'b': dict(name='b', config='configs/b.py', iter=400, max_iters=400,
-                  metrics={'coco/bbox_mAP': 0.25, 'coco/bbox_mAP_50': 0.5,
-                           'coco/bbox_mAP_75': 0.2, 'coco/segm_mAP': 0.22},
-                  train_minutes=60.6),
-        # a study's light twin: on the zoo page, not in the README
-        'c': dict(name='c', config='configs/ablations/c.py', iter=400,
-                  max_iters=400, metrics={'coco/bbox_mAP': 0.6})})
-    lines = bench.render_readme_table(
-        record, recipe_of=lambda config: 'r1').splitlines()
-    assert not any('ablations' in ln for ln in lines)
-    # Sorted by AP; the seed spread where two or more seeds finished.
-    assert lines[2] == ('| `configs/b.py` | 400/400 | 25.0 | 50.0 | 20.0 | '
-                        '22.0 | 30.0 ± 5.0 (2) | 61 (bf16 AVX512*) |')
-    assert lines[3] == ('| `configs/a.py` | 100/400 | 10.0 | – | – | – | – | '
-                        '12 (fp32 AVX2) |')
-    assert 'C, 2 cores, torch T' in lines[-1]
-
-
-def test_readme_minutes_are_the_median_over_seeds_on_the_same_path():
-    """Where several seeds recorded their minutes, the README shows their
-    median on the row's compute path (bf16 draws say nothing about fp32),
-    and says so; with fewer than two on that path, the run's own."""
-    record = dict(environment={}, seeds={
-        'a': dict(seeds=[0, 1, 2, 3], stats={'mAP': [0.3, 0.05]},
-                  train_minutes=[25.1, 44.7, 19.2, 10.0],
-                  compute_paths=['fp32 AVX2', 'fp32 AVX2', 'fp32 AVX2',
-                                 'bf16 AVX512']),
-        'b': dict(seeds=[0, 1], stats={'mAP': [0.2, 0.01]},
-                  train_minutes=[30.0, 90.0],
-                  compute_paths=['fp32 AVX2', 'bf16 AVX512'])}, rows={
-        'a': dict(name='a', config='configs/a.py', iter=1, max_iters=1,
-                  metrics={'coco/bbox_mAP': 0.3}, train_minutes=25.1,
-                  compute_path='fp32 AVX2'),
-        'b': dict(name='b', config='configs/b.py', iter=1, max_iters=1,
-                  metrics={'coco/bbox_mAP': 0.2}, train_minutes=30.0,
-                  compute_path='fp32 AVX2')})
-    lines = bench.render_readme_table(record, recipe_of=lambda c: None
-                                      if c is None else 'r').splitlines()
-    assert lines[2].endswith('| 25 (fp32 AVX2, median of 3) |')
-    assert lines[3].endswith('| 30 (fp32 AVX2) |')
-
-
-def test_record_is_merged_under_a_lock_and_replaced_whole(tmp_path,
-                                                         monkeypatch):
-    """Two zoos side by side: while one reads, merges and writes the
-    record, the other cannot take the lock, so neither drops the other's
-    row; and the file on disk is always a whole record."""
-    import fcntl
-    path = tmp_path / 'docs' / 'benchmark_results.json'
-    row = dict(name='a', config='configs/a.py', max_iters=1, iter=1,
-               curve=[{'iter': 1}])
-    bench.save_record(str(path), [row], [], {'cpu': 'x'})
-    real_load, seen = bench.load_record, []
-
-    def load_while_checking(p):
-        fd = os.open(str(path.parent), os.O_RDONLY)
-        try:
-            with pytest.raises(BlockingIOError):
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            seen.append(p)
-        finally:
-            os.close(fd)
-        return real_load(p)
-
-    monkeypatch.setattr(bench, 'load_record', load_while_checking)
-    bench.save_record(str(path), [dict(row, name='b')], [], {'cpu': 'x'})
-    assert seen == [str(path)]
-    assert sorted(json.loads(path.read_text())['rows']) == ['a', 'b']
-    assert not list(path.parent.glob('*.tmp'))
-    # The lock is free again once the record is written.
-    fd = os.open(str(path.parent), os.O_RDONLY)
-    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    os.close(fd)
-
-
-def test_readme_table_hides_numbers_of_an_earlier_recipe():
-    """A config retuned since its run is listed without numbers and with
-    the command that trains it; one no longer in the repository is not
-    listed; a seed spread of an earlier recipe is not shown either."""
-    def row(name, recipe, ap):
-        return dict(name=name, config=f'configs/{name}.py', iter=400,
-                    max_iters=400, recipe=recipe, train_minutes=30.0,
-                    metrics={'coco/bbox_mAP': ap})
-    record = dict(environment={}, rows={
-        'ssd300': row('ssd300', 'old', 0.35),
-        'retinanet_r50_fpn': row('retinanet_r50_fpn', 'same', 0.5),
-        'gone': row('gone', 'same', 0.7)}, seeds={
-        'retinanet_r50_fpn': dict(recipe='older', seeds=[0, 1],
-                                  stats={'mAP': [0.4, 0.1]})})
-    now = {'configs/ssd300.py': 'new', 'configs/retinanet_r50_fpn.py': 'same'}
-    lines = bench.render_readme_table(record, recipe_of=now.get).splitlines()
-    assert lines[2] == ('| `configs/retinanet_r50_fpn.py` | 400/400 | 50.0 | '
-                        '– | – | – | – | 30 (bf16 AVX512*) |')
-    assert lines[3] == ('| `configs/ssd300.py` | –/400 | – | – | – | – | – '
-                        '| recipe changed † |')
-    assert len(lines) == 6 and not any('gone' in ln for ln in lines)
-    assert lines[-1].endswith('`python tools/benchmark_zoo.py --configs '
-                              'configs/ssd300.py` trains the present one.')
-
-
-def test_readme_zoo_section_is_the_records_rendering():
-    """The README's zoo numbers are never typed: they are the committed
-    record's, as tools/benchmark_zoo.py renders them."""
-    import re
-    with open(osp.join(bench.REPO, 'README.md')) as f:
-        readme = f.read()
-    section = re.search(r'<!-- zoo:begin -->\n(.*?)\n<!-- zoo:end -->',
-                        readme, re.S)
-    assert section, 'README.md lost its <!-- zoo:begin/end --> markers'
-    record = bench.load_record(osp.join(bench.REPO, 'docs/benchmark_results.json'))
-    assert section.group(1) == bench.render_readme_table(record)
 
 
 def test_speed_table_has_ratios_to_the_first_config():
@@ -283,7 +162,7 @@ def test_timing_with_fuse_conv_bn_runs_a_model_without_batch_norms(
     import torch.nn as nn
     config = tmp_path / 'ssd300_tiny.py'
     config.write_text(
-        f"_base_ = '{bench.osp.abspath('configs/ssd300.py')}'\n"
+        f"_base_ = '{osp.abspath('configs/ssd300.py')}'\n"
         f"test_dataloader = dict(dataset=dict(data_root='{tiny_shapes}/'))\n")
     model, samples = bench.build_for_timing(str(config), None, 1,
                                              fuse_conv_bn=True)
@@ -317,7 +196,7 @@ def test_training_some_configs_keeps_the_rows_of_the_others(tmp_path):
     only A and B."""
     import importlib.util
     spec = importlib.util.spec_from_file_location(
-        'benchmark_zoo', f'{bench.REPO}/tools/benchmark_zoo.py')
+        'benchmark_zoo', f'{recipe.REPO}/tools/benchmark_zoo.py')
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
     write_run(tmp_path / 'runs' / 'ssd300', [
@@ -332,7 +211,7 @@ def test_training_some_configs_keeps_the_rows_of_the_others(tmp_path):
     page = out.read_text()
     assert '| ssd300 | 400/400 | 35.1 |' in page
     # A run that stopped short of its schedule shows how far it got.
-    demo_iters = bench.max_iters_of('configs/retinanet_r50_fpn.py')
+    demo_iters = recipe.max_iters_of('configs/retinanet_r50_fpn.py')
     assert f'| retinanet_r50_fpn | 1000/{demo_iters} | 39.6 |' in page
     assert '| cascade_rcnn_r50_fpn | –/' in page
     saved = json.loads(record.read_text())
@@ -345,7 +224,7 @@ def test_rerun_on_a_fresh_clone_keeps_the_recorded_rows(tmp_path):
     another machine used to blank every row it did not retrain."""
     import importlib.util
     spec = importlib.util.spec_from_file_location(
-        'benchmark_zoo', f'{bench.REPO}/tools/benchmark_zoo.py')
+        'benchmark_zoo', f'{recipe.REPO}/tools/benchmark_zoo.py')
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
     write_run(tmp_path / 'old' / 'cascade_rcnn_r50_fpn', [
@@ -369,93 +248,13 @@ def test_rerun_on_a_fresh_clone_keeps_the_recorded_rows(tmp_path):
     assert 'recorded' not in saved['rows']['cascade_rcnn_r50_fpn']
 
 
-def test_record_fills_only_what_the_work_dirs_lack(tmp_path):
-    ssd300 = bench.recipe_fingerprint('configs/ssd300.py')
-    old_row = dict(name='ssd300', max_iters=400, iter=400, recipe=ssd300,
-                   curve=[{'iter': 400}], metrics={'coco/bbox_mAP': 0.3})
-    old_seeds = dict(name='ssd300', seeds=[0, 1, 2], ap=[0.3, 0.4, 0.35],
-                     recipe=ssd300, stats={'mAP': [0.35, 0.05]})
-    record = dict(rows={'ssd300': old_row, 'ssd512': dict(
-        old_row, name='ssd512', recipe='an-older-one')},
-        seeds={'ssd300': old_seeds})
-    fresh = bench.collect_row('configs/ssd300.py', str(tmp_path / 'none'))
-    other = bench.collect_row('configs/ssd512.py', str(tmp_path / 'none'))
-    seeds = bench.collect_seeds('configs/ssd300.py', str(tmp_path / 'none'))
-    rows, seed_rows = bench.merge_with_record([fresh, other], [seeds], record)
-    assert rows[0]['recorded'] and rows[0]['metrics'] == old_row['metrics']
-    assert rows[0]['config'] == 'configs/ssd300.py'
-    # Recorded for another recipe of SSD512: not shown for this one.
-    assert 'recorded' not in rows[1] and 'metrics' not in rows[1]
-    assert seed_rows[0]['seeds'] == [0, 1, 2] and seed_rows[0]['recorded']
-    # A work dir that has validated wins over the record, finished or not.
-    run = tmp_path / 'ssd300'
-    write_run(run, [{'iter': 100, 'train_seconds': 60.0,
-                     'coco/bbox_mAP': 0.05}])
-    live = bench.collect_row('configs/ssd300.py', str(run))
-    (row, ), _ = bench.merge_with_record([live], [], record)
-    assert row['iter'] == 100 and 'recorded' not in row
-    path = tmp_path / 'r.json'
-    bench.save_record(str(path), rows, seed_rows, {'cpu': 'x'})
-    back = bench.load_record(str(path))
-    assert back['rows']['ssd300']['metrics'] == old_row['metrics']
-    assert back['seeds']['ssd300']['ap'] == [0.3, 0.4, 0.35]
-    assert back['environment'] == {'cpu': 'x'}
-    # Re-rendering keeps what it has nothing new for, a stale recipe too:
-    # the ssd512 row of an older recipe is not shown but not deleted.
-    with open(path, 'w') as f:
-        json.dump(record, f)
-    bench.save_record(str(path), rows, seed_rows, {'cpu': 'y'})
-    back = bench.load_record(str(path))
-    assert back['rows']['ssd512']['recipe'] == 'an-older-one'
-    assert back['rows']['ssd300']['metrics'] == old_row['metrics']
-    assert bench.load_record(str(tmp_path / 'missing.json')) == \
-        dict(rows={}, seeds={}, environment={})
-
-
-def test_recipe_fingerprint_follows_the_recipe_not_the_hooks(tmp_path):
-    base = bench.osp.abspath('configs/ssd300.py')
-    same = tmp_path / 'hooks.py'
-    same.write_text(f"_base_ = '{base}'\n"
-                    "default_hooks = dict(checkpoint=dict(interval=7))\n")
-    other = tmp_path / 'lr.py'
-    other.write_text(f"_base_ = '{base}'\n"
-                     "optim_wrapper = dict(optimizer=dict(lr=0.5))\n")
-    fp = bench.recipe_fingerprint
-    assert fp(str(same)) == fp('configs/ssd300.py')
-    assert fp(str(other)) != fp('configs/ssd300.py')
-    assert fp('configs/ssd512.py') != fp('configs/ssd300.py')
-
-
-def test_recipe_fingerprint_ignores_spellings_of_the_same_recipe(tmp_path):
-    """A default stated as None, or the loader that skips unreadable
-    images, trains the same model: the record must not lose its rows."""
-    base = bench.osp.abspath('configs/ssd300.py')
-    spelled = tmp_path / 'spelled.py'
-    spelled.write_text(
-        f"_base_ = '{base}'\n"
-        "model = dict(backbone=dict(init_cfg=None))\n"
-        "train_pipeline = _base_.train_pipeline\n"
-        "train_pipeline[0].type = 'LoadImageFromFile'\n"
-        "train_pipeline[1].update(backend_args=None)\n"
-        "train_dataloader = dict(dataset=dict(pipeline=train_pipeline))\n")
-    flipped = tmp_path / 'flip.py'
-    flipped.write_text(
-        f"_base_ = '{base}'\n"
-        "train_pipeline = _base_.train_pipeline\n"
-        "train_pipeline[3].prob = 0.0\n"
-        "train_dataloader = dict(dataset=dict(pipeline=train_pipeline))\n")
-    fp = bench.recipe_fingerprint
-    assert fp(str(spelled)) == fp('configs/ssd300.py')
-    assert fp(str(flipped)) != fp('configs/ssd300.py')
-
-
 def test_interleaved_timing_keeps_per_image_times_and_pins_threads(
         tiny_shapes, tmp_path):
     import statistics
     import torch
     config = tmp_path / 'ssd300_tiny.py'
     config.write_text(
-        f"_base_ = '{bench.osp.abspath('configs/ssd300.py')}'\n"
+        f"_base_ = '{osp.abspath('configs/ssd300.py')}'\n"
         f"test_dataloader = dict(dataset=dict(data_root='{tiny_shapes}/'))\n")
     before = torch.get_num_threads()
     try:
@@ -487,14 +286,14 @@ def test_benchmark_checkpoint_is_the_runs_last_checkpoint(tmp_path):
 
 
 def test_seed_jobs_keep_the_configs_own_seed_in_its_work_dir():
-    own = bench.config_seed('configs/ssd300.py')
+    own = recipe.config_seed('configs/ssd300.py')
     assert own == 0
     job = bench.seed_job('configs/ssd300.py', 'w/ssd300', own, own)
     assert job == bench.TrainJob('configs/ssd300.py', 'w/ssd300')
     assert job.label == 'configs/ssd300.py'
     assert bench.seed_job('configs/ssd300.py', 'w/ssd300', None, own) == job
     job = bench.seed_job('configs/ssd300.py', 'w/ssd300', 2, own)
-    assert job.work_dir == bench.osp.join('w/ssd300', 'seed=2')
+    assert job.work_dir == osp.join('w/ssd300', 'seed=2')
     assert job.seed == 2 and job.label == 'configs/ssd300.py seed=2'
 
 
@@ -593,7 +392,7 @@ def test_timing_with_channels_last_folds_first_then_runs_nhwc(
     import torch.nn as nn
     config = tmp_path / 'ssd300_tiny.py'
     config.write_text(
-        f"_base_ = '{bench.osp.abspath('configs/ssd300.py')}'\n"
+        f"_base_ = '{osp.abspath('configs/ssd300.py')}'\n"
         f"test_dataloader = dict(dataset=dict(data_root='{tiny_shapes}/'))\n")
     torch.manual_seed(0)
     nchw, samples = bench.build_for_timing(str(config), None, 1,
@@ -616,20 +415,44 @@ def test_timing_with_channels_last_folds_first_then_runs_nhwc(
     assert 'activations are NHWC (--channels-last)' in md
 
 
-def test_committed_record_parses_and_names_real_configs():
-    """docs/benchmark_results.json is what a fresh clone's page is made of:
-    every recorded row must name a config of the repo, end its curve at its
-    own iteration and hold COCO numbers as fractions."""
-    record = bench.load_record(
-        bench.osp.join(bench.REPO, 'docs', 'benchmark_results.json'))
-    assert record['rows'], 'the committed record is empty'
-    for name, row in record['rows'].items():
-        assert bench.osp.isfile(bench.osp.join(bench.REPO, row['config']))
-        assert row['name'] == name
-        assert row['curve'][-1]['iter'] == row['iter'] <= row['max_iters']
-        for key, value in row['metrics'].items():
-            if key.startswith('coco/') and value is not None:
-                assert 0.0 <= value <= 1.0, (name, key, value)
-    for name, seeds in record['seeds'].items():
-        assert len(seeds['seeds']) == len(seeds['ap']) >= 1
-        assert name in record['rows']
+def test_record_fills_only_what_the_work_dirs_lack(tmp_path):
+    ssd300 = recipe.recipe_fingerprint('configs/ssd300.py')
+    old_row = dict(name='ssd300', max_iters=400, iter=400, recipe=ssd300,
+                   curve=[{'iter': 400}], metrics={'coco/bbox_mAP': 0.3})
+    old_seeds = dict(name='ssd300', seeds=[0, 1, 2], ap=[0.3, 0.4, 0.35],
+                     recipe=ssd300, stats={'mAP': [0.35, 0.05]})
+    record = dict(rows={'ssd300': old_row, 'ssd512': dict(
+        old_row, name='ssd512', recipe='an-older-one')},
+        seeds={'ssd300': old_seeds})
+    fresh = bench.collect_row('configs/ssd300.py', str(tmp_path / 'none'))
+    other = bench.collect_row('configs/ssd512.py', str(tmp_path / 'none'))
+    seeds = bench.collect_seeds('configs/ssd300.py', str(tmp_path / 'none'))
+    rows, seed_rows = zoo_record.merge_with_record([fresh, other], [seeds], record)
+    assert rows[0]['recorded'] and rows[0]['metrics'] == old_row['metrics']
+    assert rows[0]['config'] == 'configs/ssd300.py'
+    # Recorded for another recipe of SSD512: not shown for this one.
+    assert 'recorded' not in rows[1] and 'metrics' not in rows[1]
+    assert seed_rows[0]['seeds'] == [0, 1, 2] and seed_rows[0]['recorded']
+    # A work dir that has validated wins over the record, finished or not.
+    run = tmp_path / 'ssd300'
+    write_run(run, [{'iter': 100, 'train_seconds': 60.0,
+                     'coco/bbox_mAP': 0.05}])
+    live = bench.collect_row('configs/ssd300.py', str(run))
+    (row, ), _ = zoo_record.merge_with_record([live], [], record)
+    assert row['iter'] == 100 and 'recorded' not in row
+    path = tmp_path / 'r.json'
+    zoo_record.save_record(str(path), rows, seed_rows, {'cpu': 'x'})
+    back = zoo_record.load_record(str(path))
+    assert back['rows']['ssd300']['metrics'] == old_row['metrics']
+    assert back['seeds']['ssd300']['ap'] == [0.3, 0.4, 0.35]
+    assert back['environment'] == {'cpu': 'x'}
+    # Re-rendering keeps what it has nothing new for, a stale recipe too:
+    # the ssd512 row of an older recipe is not shown but not deleted.
+    with open(path, 'w') as f:
+        json.dump(record, f)
+    zoo_record.save_record(str(path), rows, seed_rows, {'cpu': 'y'})
+    back = zoo_record.load_record(str(path))
+    assert back['rows']['ssd512']['recipe'] == 'an-older-one'
+    assert back['rows']['ssd300']['metrics'] == old_row['metrics']
+    assert zoo_record.load_record(str(tmp_path / 'missing.json')) == \
+        dict(rows={}, seeds={}, environment={})

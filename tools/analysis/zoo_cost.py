@@ -23,6 +23,7 @@ from custom_modules.errors import UserError
 @user_errors_as_one_line
 def main(argv=None):
     from custom_modules.apis import benchmark as bench
+    from custom_modules.apis.zoo_record import load_record
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument('--configs', nargs='+', default=bench.top_level_configs(),
@@ -66,7 +67,7 @@ def main(argv=None):
               f"{r['ms_per_image']:.0f} ms/image -> "
               f"{r['total_minutes']:.0f} min", flush=True)
         rows.append(r)
-    record = bench.load_record(args.record) if args.record else {}
+    record = load_record(args.record) if args.record else {}
     rows = zoo_cost.with_record(rows, record.get('rows', {}),
                                 record.get('seeds', {}))
     cmd = ' '.join(['python tools/analysis/zoo_cost.py', '--configs',

@@ -7,12 +7,12 @@
 The metrics are printed and written to <work_dir>/test_metrics.json.
 """
 import argparse
-import os
 
 
 from mmengine.config import DictAction
 
-from custom_modules.apis.cli import user_errors_as_one_line
+from custom_modules.apis.cli import (add_launcher_arguments, export_local_rank,
+                                     user_errors_as_one_line)
 
 
 def parse_args(argv=None):
@@ -30,12 +30,9 @@ def parse_args(argv=None):
                    help='fold every BatchNorm into the convolution before '
                    'it, as a deployed model runs (same AP, fewer layers)')
     p.add_argument('--cfg-options', nargs='+', action=DictAction)
-    p.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
-                   default='none')
-    p.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    add_launcher_arguments(p)
     args = p.parse_args(argv)
-    if 'LOCAL_RANK' not in os.environ:
-        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    export_local_rank(args)
     return args
 
 

@@ -8,12 +8,12 @@
     bash tools/dist_train.sh CONFIG 8                             # torchrun
 """
 import argparse
-import os
 
 
 from mmengine.config import DictAction
 
-from custom_modules.apis.cli import user_errors_as_one_line
+from custom_modules.apis.cli import (add_launcher_arguments, export_local_rank,
+                                     user_errors_as_one_line)
 
 
 def parse_args(argv=None):
@@ -39,12 +39,9 @@ def parse_args(argv=None):
                    '--logdir WORK_DIR')
     p.add_argument('--cfg-options', nargs='+', action=DictAction,
                    help='override config keys, e.g. train_cfg.max_iters=200')
-    p.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
-                   default='none', help='job launcher for distributed runs')
-    p.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    add_launcher_arguments(p)
     args = p.parse_args(argv)
-    if 'LOCAL_RANK' not in os.environ:
-        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    export_local_rank(args)
     return args
 
 

@@ -46,7 +46,9 @@ def parse_args(argv=None):
     p.add_argument('--record', default='docs/benchmark_results.json',
                    help='committed JSON of every row last shown: configs '
                    'with no work dir on this machine keep their recorded '
-                   "numbers instead of blank rows ('' to ignore it)")
+                   "numbers instead of blank rows ('' to ignore it: then the "
+                   'page lists only --configs and the configs with a work '
+                   'dir under --root)')
     p.add_argument('--table-only', action='store_true',
                    help='only re-render the table from existing work dirs')
     p.add_argument('--no-train', action='store_true',
@@ -78,6 +80,12 @@ def main(argv=None):
                 ] if args.record else []
     work = {c: osp.join(args.root, osp.splitext(osp.basename(c))[0])
             for c in bench.leaderboard_configs(configs, recorded=recorded)}
+    if not args.record:
+        # A side zoo (another --root, another compute path) has no record
+        # to fill rows from: a config it neither trains nor finds a work dir
+        # of would be a row of dashes.
+        work = {c: w for c, w in work.items()
+                if c in configs or osp.isdir(w)}
     try:
         seeds = parse_seeds(args.seeds)
     except ValueError:

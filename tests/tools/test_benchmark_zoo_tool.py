@@ -45,6 +45,24 @@ def test_table_only_renders_every_finished_seed(tmp_path, run_tool):
         in page
 
 
+def test_a_zoo_without_a_record_lists_only_what_it_has(tmp_path, run_tool):
+    """--record '' (a side zoo on another compute path): the page lists the
+    configs named and those with a work dir under --root, not a row of
+    dashes for every other config of the repo."""
+    root = tmp_path / 'runs'
+    write_final(root / 'ssd300', 0.351, 400)
+    write_final(root / 'refinedet320', 0.350, 400)
+    out = tmp_path / 'page.md'
+    proc = run_tool(['tools/benchmark_zoo.py', '--table-only', '--root',
+                     str(root), '--out', str(out), '--notes', '',
+                     '--readme', '', '--record', '', '--configs',
+                     'configs/ssd300.py', 'configs/ssd512.py'])
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    board = [ln.split(' | ')[0] for ln in out.read_text().splitlines()
+             if ln.startswith('| ') and '/' in ln.split(' | ')[1]]
+    assert board == ['| refinedet320', '| ssd300', '| ssd512']
+
+
 def test_bad_seed_list_is_one_line(tmp_path, run_tool):
     proc = run_tool(['tools/benchmark_zoo.py', '--seeds', '0,one',
                      '--root', str(tmp_path), '--out',

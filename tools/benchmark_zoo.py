@@ -16,7 +16,9 @@ retraining one config on a fresh clone does not blank the others.
 """
 import argparse
 import json
+import os
 import os.path as osp
+import shlex
 import sys
 
 from custom_modules.apis import benchmark as bench
@@ -67,7 +69,9 @@ def parse_args(argv=None):
                    "(default: images/benchmark_curves.png next to --out; '' "
                    'for none)')
     p.add_argument('--inference-images', type=int, default=50)
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
+    return args
 
 
 @user_errors_as_one_line
@@ -136,8 +140,15 @@ def write_pages(args, work, own):
     if args.plot is None:
         args.plot = osp.join(osp.dirname(args.out), 'images',
                              'benchmark_curves.png')
+    # The page names the command that wrote it, instruction-set caps
+    # included: a zoo under ONEDNN_MAX_CPU_ISA=AVX2 is another experiment.
+    cap = ' '.join(f'{v}={shlex.quote(os.environ[v])}'
+                   for v in ('ONEDNN_MAX_CPU_ISA', 'ATEN_CPU_CAPABILITY')
+                   if os.environ.get(v))
+    command = ' '.join([cap, 'python tools/benchmark_zoo.py',
+                        *map(shlex.quote, args.argv)]).strip()
     readme = bench.write_outputs(work, own, args.out, args.record,
-                                 args.readme, args.notes, args.plot)
+                                 args.readme, args.notes, args.plot, command)
     if readme:
         print(f'[benchmark] refreshed the zoo table of {args.readme}')
     print(f'[benchmark] wrote {args.out}' +

@@ -37,6 +37,10 @@ def test_rows_and_markdown_from_run_dirs(tmp_path):
     cells = [c.strip() for c in leader.strip('|').split('|')]
     assert cells[2:9] == ['43.2', '70.0', '45.0', '20.0', '50.0', '60.0', '–']
     assert cells[9:] == ['20.5', '123']
+    # Where the run wrote its compute path, its minutes say which it was.
+    md = bench.render_markdown([dict(row, compute_path='fp32 AVX2')], env,
+                               'cmd')
+    assert '| 20.5 (fp32 AVX2) | 123 |' in md
     curve = [ln for ln in lines if ln.startswith('| faster_rcnn_r50_fpn | 100 |')]
     assert curve == ['| faster_rcnn_r50_fpn | 100 | 5.0 | 10.0 | 25.0 | 5.0 |']
     assert '| this run | test cpu | 2.13.0 |' in lines

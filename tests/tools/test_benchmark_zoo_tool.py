@@ -61,6 +61,9 @@ def test_a_zoo_without_a_record_lists_only_what_it_has(tmp_path, run_tool):
     board = [ln.split(' | ')[0] for ln in out.read_text().splitlines()
              if ln.startswith('| ') and '/' in ln.split(' | ')[1]]
     assert board == ['| refinedet320', '| ssd300', '| ssd512']
+    # The page names the command that made it, caps included.
+    assert 'Produced by `python tools/benchmark_zoo.py --table-only --root' \
+        in out.read_text()
 
 
 def test_bad_seed_list_is_one_line(tmp_path, run_tool):

@@ -12,6 +12,7 @@ hand (the README) receives generated text between markers with
 import os
 import platform
 import re
+import shlex
 from typing import Any, Dict, Iterable, List, Sequence
 
 
@@ -74,6 +75,16 @@ def markdown_table(header: Sequence[str], rows: Iterable[Sequence[Any]],
                              f'{len(header)}: {list(row)}')
         lines.append('| ' + ' | '.join(str(c) for c in row) + ' |')
     return lines
+
+
+def isa_caps() -> str:
+    """The instruction-set caps this process runs under, as a command line
+    would set them (``ONEDNN_MAX_CPU_ISA=AVX2 ATEN_CPU_CAPABILITY=avx2``),
+    '' without: a page's command must carry them, since the same command
+    uncapped is another compute path."""
+    return ' '.join(f'{v}={shlex.quote(os.environ[v])}'
+                    for v in ('ONEDNN_MAX_CPU_ISA', 'ATEN_CPU_CAPABILITY')
+                    if os.environ.get(v))
 
 
 def machine_table(env: Dict[str, str]) -> List[str]:

@@ -34,3 +34,13 @@ def test_replace_section_replaces_once_and_appends_when_missing():
         'intro\n<!-- t:begin -->\nnew\n<!-- t:end -->\noutro\n'
     assert replace_section('intro\n', 'u', 'body') == \
         'intro\n\n<!-- u:begin -->\nbody\n<!-- u:end -->\n'
+
+
+def test_isa_caps_are_spelled_as_a_command_line_sets_them(monkeypatch):
+    from custom_modules.reporting import isa_caps
+    monkeypatch.delenv('ONEDNN_MAX_CPU_ISA', raising=False)
+    monkeypatch.delenv('ATEN_CPU_CAPABILITY', raising=False)
+    assert isa_caps() == ''
+    monkeypatch.setenv('ONEDNN_MAX_CPU_ISA', 'AVX2')
+    monkeypatch.setenv('ATEN_CPU_CAPABILITY', 'avx2')
+    assert isa_caps() == 'ONEDNN_MAX_CPU_ISA=AVX2 ATEN_CPU_CAPABILITY=avx2'

@@ -16,7 +16,6 @@ retraining one config on a fresh clone does not blank the others.
 """
 import argparse
 import json
-import os
 import os.path as osp
 import shlex
 import sys
@@ -26,6 +25,7 @@ from custom_modules.apis import recipe
 from custom_modules.apis.zoo_record import load_record
 from custom_modules.apis.cli import user_errors_as_one_line
 from custom_modules.errors import UserError
+from custom_modules.reporting import isa_caps
 from custom_modules.sweep.spec import parse_seeds
 
 
@@ -142,10 +142,7 @@ def write_pages(args, work, own):
                              'benchmark_curves.png')
     # The page names the command that wrote it, instruction-set caps
     # included: a zoo under ONEDNN_MAX_CPU_ISA=AVX2 is another experiment.
-    cap = ' '.join(f'{v}={shlex.quote(os.environ[v])}'
-                   for v in ('ONEDNN_MAX_CPU_ISA', 'ATEN_CPU_CAPABILITY')
-                   if os.environ.get(v))
-    command = ' '.join([cap, 'python tools/benchmark_zoo.py',
+    command = ' '.join([isa_caps(), 'python tools/benchmark_zoo.py',
                         *map(shlex.quote, args.argv)]).strip()
     readme = bench.write_outputs(work, own, args.out, args.record,
                                  args.readme, args.notes, args.plot, command)

@@ -14,7 +14,6 @@ workers count as working ahead only on the cores that the runs leave. What is
 counted and what is left out: custom_modules/analysis/zoo_cost.py.
 """
 import argparse
-import shlex
 
 from custom_modules.apis.cli import user_errors_as_one_line
 from custom_modules.errors import UserError
@@ -49,7 +48,7 @@ def main(argv=None):
     import torch
 
     from custom_modules.analysis import zoo_cost
-    from custom_modules.reporting import cpu_count, environment
+    from custom_modules.reporting import cpu_count, environment, isa_caps
     threads = args.threads or max(1, cpu_count() // args.jobs)
     torch.set_num_threads(threads)
     # Loader workers work ahead only on cores that no run trains on.
@@ -74,13 +73,10 @@ def main(argv=None):
                     *args.configs, '--jobs', str(args.jobs)] +
                    (['--threads', str(args.threads)] if args.threads else []) +
                    ['--steps', str(args.steps), '--images', str(args.images)])
-    cap = ' '.join(f'{v}={shlex.quote(os.environ[v])}'
-                   for v in ('ONEDNN_MAX_CPU_ISA', 'ATEN_CPU_CAPABILITY')
-                   if os.environ.get(v))
     os.makedirs(os.path.dirname(args.out) or '.', exist_ok=True)
     with open(args.out, 'w') as f:
         f.write(zoo_cost.render_markdown(rows, args.jobs, environment(),
-                                         f'{cap} {cmd}'.strip()))
+                                         f'{isa_caps()} {cmd}'.strip()))
     print(f'wrote {args.out}')
 
 

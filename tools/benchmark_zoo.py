@@ -79,9 +79,8 @@ def main(argv=None):
     args = parse_args(argv)
     configs = [osp.relpath(c, recipe.REPO) if osp.isabs(c) else c
                for c in args.configs]
-    recorded = [r['config'] for r in
-                load_record(args.record)['rows'].values()
-                ] if args.record else []
+    recorded = [r['config']          # '' or missing: an empty record
+                for r in load_record(args.record)['rows'].values()]
     work = {c: osp.join(args.root, osp.splitext(osp.basename(c))[0])
             for c in bench.leaderboard_configs(configs, recorded=recorded)}
     if not args.record:

@@ -42,7 +42,6 @@ train minutes stands beside the projection, and the ratio says how far to
 trust it.
 """
 import os.path as osp
-import statistics
 from typing import Dict, List, Optional, Sequence
 
 from custom_modules.analysis.train_speed import isa_line, \
@@ -156,23 +155,14 @@ def with_record(rows: List[dict], record: Dict[str, dict],
     on this process's compute path (a bf16 run says nothing about an fp32
     projection): the median over its seeds where the record holds their
     minutes and paths (``recorded_runs`` of them), else its one leaderboard
-    run, else None. One run's minutes depend on what else the machine ran
-    beside it (SSD300/4 took 18.5 to 44.7 train minutes over five seeds),
-    so the median is the figure to hold a projection against."""
+    run, else None (:func:`~custom_modules.apis.zoo_record.recorded_minutes`,
+    which the README's table reads the same way)."""
+    from custom_modules.apis.zoo_record import recorded_minutes
     out = []
     for r in rows:
-        path = compute_path_label(r['precision'])
-        seed = (seeds or {}).get(r['name'], {})
-        same = [m for m, p in zip(seed.get('train_minutes', []),
-                                  seed.get('compute_paths', []))
-                if m is not None and p == path]
-        if same:
-            measured, n = statistics.median(same), len(same)
-        else:
-            rec = record.get(r['name'], {})
-            n = int(rec.get('compute_path') == path
-                    and rec.get('train_minutes') is not None)
-            measured = rec.get('train_minutes') if n else None
+        measured, n = recorded_minutes(
+            record.get(r['name'], {}), (seeds or {}).get(r['name'], {}),
+            compute_path_label(r['precision']))
         out.append(dict(r, recorded_train_minutes=measured, recorded_runs=n))
     return out
 

@@ -13,7 +13,7 @@ import json
 import os
 import os.path as osp
 import statistics
-from typing import Dict, List
+from typing import Dict, List, Optional, Tuple
 
 from custom_modules.reporting import markdown_table, percent
 from .recipe import REPO, current_recipe, max_iters_of
@@ -68,6 +68,25 @@ def merge_with_record(rows: List[dict], seed_rows: List[dict],
             s = dict(old, recorded=True)
         merged_seeds.append(s)
     return merged, merged_seeds
+
+
+def recorded_minutes(row: dict, seed_row: dict,
+                     path: Optional[str]) -> Tuple[Optional[float], int]:
+    """The train minutes the record holds for a config on compute path
+    ``path``, and over how many runs: the median over its seeds that trained
+    on that path, else its leaderboard row's own if that one did, else
+    (None, 0). One run's minutes are a draw from whatever shared the machine
+    with it (SSD300/4 took 18.5 to 44.7 over five seeds), so the median is
+    the cost to expect; a run on another path says nothing about this one."""
+    same = [m for m, p in zip(seed_row.get('train_minutes') or [],
+                              seed_row.get('compute_paths') or [])
+            if m is not None and p == path]
+    if same:
+        return statistics.median(same), len(same)
+    if row.get('compute_path') == path and \
+            row.get('train_minutes') is not None:
+        return row['train_minutes'], 1
+    return None, 0
 
 
 @contextlib.contextmanager
@@ -152,18 +171,12 @@ def render_readme_table(record: Dict[str, dict],
                 s.get('recipe') in (None, r.get('recipe')):
             mean, sd = s['stats']['mAP']
             spread = f"{percent(mean)} ± {percent(sd)} ({len(s['seeds'])})"
-        path = r.get('compute_path', 'bf16 AVX512*')
-        minutes = r.get('train_minutes')
+        minutes, n = recorded_minutes(
+            r, s if s.get('recipe') in (None, r.get('recipe')) else {},
+            r.get('compute_path'))
+        path = r.get('compute_path', 'bf16 AVX512*') + (
+            f', median of {n}' if n >= 2 else '')
         cost = '–' if minutes is None else f'{minutes:.0f} ({path})'
-        same_path = [m for m, p in zip(s.get('train_minutes') or [],
-                                       s.get('compute_paths') or [])
-                     if m is not None and p == r.get('compute_path')]
-        if len(same_path) >= 2 and s.get('recipe') in (None, r.get('recipe')):
-            # One run's minutes are a draw from whatever shared the
-            # machine with it (2.4x apart across one twin's seeds); the
-            # median over seeds on the same path is the cost to expect.
-            cost = (f'{statistics.median(same_path):.0f} ({path}, median '
-                    f'of {len(same_path)})')
         table.append([
             f"`{r['config']}`", f"{r.get('iter', '–')}/{r['max_iters']}",
             percent(g('coco/bbox_mAP')), percent(g('coco/bbox_mAP_50')),

@@ -66,9 +66,8 @@ def main(argv=None):
               f"{r['ms_per_image']:.0f} ms/image -> "
               f"{r['total_minutes']:.0f} min", flush=True)
         rows.append(r)
-    record = load_record(args.record) if args.record else {}
-    rows = zoo_cost.with_record(rows, record.get('rows', {}),
-                                record.get('seeds', {}))
+    record = load_record(args.record)      # '' or missing: an empty one
+    rows = zoo_cost.with_record(rows, record['rows'], record['seeds'])
     cmd = ' '.join(['python tools/analysis/zoo_cost.py', '--configs',
                     *args.configs, '--jobs', str(args.jobs)] +
                    (['--threads', str(args.threads)] if args.threads else []) +

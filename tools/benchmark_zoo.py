@@ -6,13 +6,19 @@ continues where it stopped. Hours of CPU: run it in the background.
     python tools/benchmark_zoo.py --configs configs/ssd300.py configs/refinedet320.py --jobs 2
     python tools/benchmark_zoo.py --configs configs/ssd300.py --seeds 0-2
     python tools/benchmark_zoo.py --table-only      # re-render from work dirs
+    ONEDNN_MAX_CPU_ISA=AVX2 python tools/benchmark_zoo.py --side --configs ... \
+        --root work_dirs/zoo_avx2 --record docs/benchmark_results_fp32_avx2.json \
+        --out docs/benchmarks_fp32_avx2.md     # a zoo on another compute path
 
 The page, the record and the README's table are rewritten after every
 finished run, so a long zoo cut short has written what it finished.
 
 Configs with no work dir on this machine keep the numbers of the committed
 record (docs/benchmark_results.json, marked * on the page), so that
-retraining one config on a fresh clone does not blank the others.
+retraining one config on a fresh clone does not blank the others, and a run
+the record holds finished with the config's present recipe is not trained
+again (--retrain trains it): a zoo cut short on one machine goes on from its
+record on the next.
 """
 import argparse
 import json
@@ -22,7 +28,8 @@ import sys
 
 from custom_modules.apis import benchmark as bench
 from custom_modules.apis import recipe
-from custom_modules.apis.zoo_record import load_record
+from custom_modules.apis.zoo_record import load_record, recorded_finished
+from custom_modules.engine.metrics_recorder_hook import read_val_records
 from custom_modules.apis.cli import user_errors_as_one_line
 from custom_modules.errors import UserError
 from custom_modules.reporting import isa_caps
@@ -51,6 +58,14 @@ def parse_args(argv=None):
                    "numbers instead of blank rows ('' to ignore it: then the "
                    'page lists only --configs and the configs with a work '
                    'dir under --root)')
+    p.add_argument('--side', action='store_true',
+                   help='a zoo beside the main one (another compute path, '
+                   'say) with its own --record and --out: its page lists '
+                   'only its configs, and the README is left alone')
+    p.add_argument('--retrain', action='store_true',
+                   help='train runs that the record already holds finished '
+                   'with the same recipe (skipped otherwise, so that a '
+                   'rerun on a new machine goes on where the record stops)')
     p.add_argument('--table-only', action='store_true',
                    help='only re-render the table from existing work dirs')
     p.add_argument('--no-train', action='store_true',
@@ -79,16 +94,16 @@ def main(argv=None):
     args = parse_args(argv)
     configs = [osp.relpath(c, recipe.REPO) if osp.isabs(c) else c
                for c in args.configs]
-    recorded = [r['config']          # '' or missing: an empty record
-                for r in load_record(args.record)['rows'].values()]
+    record = load_record(args.record)  # '' or missing: an empty record
+    recorded = [r['config'] for r in record['rows'].values()]
     work = {c: osp.join(args.root, osp.splitext(osp.basename(c))[0])
             for c in bench.leaderboard_configs(configs, recorded=recorded)}
-    if not args.record:
-        # A side zoo (another --root, another compute path) has no record
-        # to fill rows from: a config it neither trains nor finds a work dir
-        # of would be a row of dashes.
+    if args.side or not args.record:
+        # A side zoo (another --root, another compute path) shows what it
+        # trains: a config that is neither in its own record nor trained by
+        # it nor found under its root would be a row of dashes.
         work = {c: w for c, w in work.items()
-                if c in configs or osp.isdir(w)}
+                if c in configs or c in recorded or osp.isdir(w)}
     try:
         seeds = parse_seeds(args.seeds)
     except ValueError:
@@ -105,6 +120,13 @@ def main(argv=None):
                 job = bench.seed_job(c, work[c], seed, own[c])
                 if bench.is_trained(job.work_dir, recipe.max_iters_of(c)):
                     print(f'[benchmark] {job.label}: trained, skipped')
+                elif not (args.retrain or read_val_records(job.work_dir)) \
+                        and recorded_finished(record, c, job.seed, own[c]):
+                    # A run begun here resumes even so: its work dir is
+                    # what the page shows for it.
+                    print(f'[benchmark] {job.label}: finished in '
+                          f'{args.record} with this recipe, skipped '
+                          '(--retrain trains it again)')
                 else:
                     todo.append(job)
         try:
@@ -144,7 +166,8 @@ def write_pages(args, work, own):
     command = ' '.join([isa_caps(), 'python tools/benchmark_zoo.py',
                         *map(shlex.quote, args.argv)]).strip()
     readme = bench.write_outputs(work, own, args.out, args.record,
-                                 args.readme, args.notes, args.plot, command)
+                                 '' if args.side else args.readme,
+                                 args.notes, args.plot, command)
     if readme:
         print(f'[benchmark] refreshed the zoo table of {args.readme}')
     print(f'[benchmark] wrote {args.out}' +

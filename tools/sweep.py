@@ -23,7 +23,10 @@
 Each run is its config dumped to work_dirs/sweeps/NAME/<run_id>/config.py,
 trained by `tools/train.py <run_dir>/config.py --work-dir <run_dir> --resume`.
 Rerun the same command after an interruption: finished runs (DONE) are
-skipped, the others resume from their last checkpoint. Presets are the spec
+skipped, the others resume from their last checkpoint. With --doc, a rerun on
+a new machine also skips the runs that the doc's committed record
+(docs/ablations/NAME/runs.json) holds finished with the same recipe, and the
+page shows them beside the new ones (--retrain trains them again). Presets are the spec
 files in configs/sweeps/.
 Exit status: 0 when every run finished, 1 when some failed, 130 when
 interrupted, 2 for a usage error.
@@ -97,6 +100,11 @@ def parse_args(argv=None):
                      'run dirs of SWEEP_DIR')
     out.add_argument('--doc', metavar='MD', help='also write this sweep\'s '
                      'section of a markdown file, e.g. docs/ablations.md')
+    out.add_argument('--retrain', action='store_true',
+                     help="with --doc: train runs that the doc's record "
+                     'holds finished with the same recipe (skipped '
+                     'otherwise, so that a rerun on a new machine goes on '
+                     'where the record stops)')
     out.add_argument('--no-plots', action='store_true')
     out.add_argument('--no-collect', action='store_true',
                      help='skip collection after the runs')
@@ -146,6 +154,24 @@ def main(argv=None):
     except (ValueError, FileNotFoundError) as err:
         raise UserError(str(err)) from None
     run_dirs = [plan.run_dir(r) for r in plan.runs]
+    recorded = []
+    if args.doc and not args.retrain:
+        from custom_modules.sweep.results import (read_record,
+                                                  recorded_finished)
+        try:
+            recorded = recorded_finished(read_record(args.doc, plan.name),
+                                         launch.plan_recipes(plan))
+        except ValueError as err:
+            raise UserError(str(err)) from None
+    # A run the record holds finished is not trained again unless it was
+    # begun on this machine: then its run dir is what the page shows.
+    from custom_modules.engine.metrics_recorder_hook import read_val_records
+    skip = [d for d, r in zip(run_dirs, plan.runs) if r.run_id in recorded
+            and launch.run_status(d) != 'done' and not read_val_records(d)]
+    if skip:
+        print(f'{len(skip)} run(s) finished in the record of {args.doc} '
+              'with this recipe, not trained again (--retrain trains them)')
+    todo = [d for d in run_dirs if d not in skip]
 
     if args.dry_run:
         print(f'sweep {plan.name}: {len(plan.runs)} runs -> {plan.sweep_dir}')
@@ -153,7 +179,8 @@ def main(argv=None):
             print(resources.describe())
         for run, d in zip(plan.runs, run_dirs):
             print(f'{run.run_id}: ' + ' '.join(f'{k}={v}' for k, v in
-                                               run.overrides.items()))
+                                               run.overrides.items())
+                  + (' (in the record: skipped)' if d in skip else ''))
             print('  ' + ' '.join(launch.train_command(
                 d, resources.gpus_per_run if resources else 0)))
         return
@@ -169,7 +196,7 @@ def main(argv=None):
             partition=args.partition, time=args.time, mem=args.mem,
             account=args.account, max_parallel=args.max_parallel)
         script = launch.write_array_script(plan.sweep_dir, plan.name,
-                                           run_dirs, opts, doc=args.doc)
+                                           todo, opts, doc=args.doc)
         print(f'job array script: {script}')
         if args.submit:
             ids = launch.submit(script, plan.sweep_dir, plan.name,
@@ -182,7 +209,8 @@ def main(argv=None):
         # the tables (and --doc's page and record) after every finished
         # run: a sweep of hours cut short has written what it finished
         result = launch.run_sweep(
-            run_dirs, resources, progress=not args.no_progress,
+            todo, resources,
+            progress=not args.no_progress,
             on_finish=None if args.no_collect else
             lambda run_dir, status: collect_sweep(
                 plan.sweep_dir, doc=args.doc, plots=not args.no_plots))

@@ -15,11 +15,17 @@ run here is read from its work dir:
 The page reports, per run, the first validation at or above the target AP
 and its training minutes: a validation is a lower bound on when the target
 was crossed, never an interpolation that would flatter the recipe.
+
+The runs a page shows are kept beside it, in ``<page>.json``, each with the
+machine it was read on. Work dirs do not outlive the machine that trained
+them, and the question the page answers ("does this recipe hold on *that*
+CPU?") is answered one machine at a time: a run measured on an AVX2-only
+laptop joins the curves measured on a bf16 server instead of replacing them.
 """
 import json
 import os
 import os.path as osp
-from typing import List, Optional
+from typing import List, Optional, Sequence
 
 from custom_modules.engine.metrics_recorder_hook import read_val_records
 
@@ -50,13 +56,59 @@ def read_record(record: str, name: str, label: Optional[str] = None) -> dict:
     for runs whose work dir is on another machine. The record keeps no
     compute path, so the label must say it."""
     with open(record) as f:
-        rows = json.load(f).get('rows', {})
+        data = json.load(f)
+    rows = data.get('rows', {})
     if name not in rows or not rows[name].get('curve'):
         raise ValueError(f'{record} has no curve for {name!r}; it has: '
                          + ', '.join(sorted(rows)))
     curve = [dict(r) for r in rows[name]['curve'] if METRIC in r]
     return dict(label=label or f'{name} (record)', work_dir=record,
-                curve=curve, path=None)
+                curve=curve, path=None,
+                machine=dict(data.get('environment') or {}))
+
+
+def store_path(page: str) -> str:
+    """Where a page keeps its runs: ``docs/x.md`` -> ``docs/x.json``."""
+    return osp.splitext(page)[0] + '.json'
+
+
+def load_runs(store: str) -> List[dict]:
+    """The runs a page showed last time; [] for a page not written yet.
+    ``ValueError`` (one line) for a store that is not this tool's."""
+    if not osp.isfile(store):
+        return []
+    try:
+        with open(store) as f:
+            runs = json.load(f)['runs']
+        assert all('label' in r and r.get('curve') for r in runs)
+    except (ValueError, KeyError, TypeError, AssertionError):
+        raise ValueError(f'{store} is not a time-to-accuracy run store; move '
+                         'it away or pass --fresh to start the page over')
+    return runs
+
+
+def save_runs(store: str, runs: List[dict]) -> None:
+    os.makedirs(osp.dirname(store) or '.', exist_ok=True)
+    with open(store, 'w') as f:
+        json.dump({'runs': runs}, f, indent=1)
+        f.write('\n')
+
+
+def merge_runs(kept: List[dict], new: List[dict],
+               drop: Sequence[str] = ()) -> List[dict]:
+    """``kept`` in its order with each run of ``new`` replacing the kept run
+    of the same label (a run re-read after more training) or appended, and
+    the labels in ``drop`` removed. ``ValueError`` names a label to drop
+    that the page does not have, so a typo never passes for a removal."""
+    missing = sorted(set(drop) - {r['label'] for r in kept + new})
+    if missing:
+        raise ValueError(f"no run labelled {', '.join(map(repr, missing))} "
+                         'to drop; the page has: '
+                         + ', '.join(repr(r['label']) for r in kept + new))
+    by_label = {r['label']: r for r in new}
+    runs = [by_label.pop(r['label'], r) for r in kept]
+    runs += list(by_label.values())
+    return [r for r in runs if r['label'] not in set(drop)]
 
 
 def first_reaching(curve: List[dict], target: float) -> Optional[dict]:
@@ -134,23 +186,40 @@ def write_readme_section(readme: str, runs: List[dict], target: float,
         f.write(replace_section(text, 'time_to_accuracy', body))
 
 
+def machine_rows(runs: List[dict]) -> List[str]:
+    """One row per run: the machine and versions it was read on. Two CPUs
+    that report the same model name (an AVX2-only and an AVX512-BF16 EPYC)
+    are told apart by the compute path in the summary table."""
+    from custom_modules.reporting import markdown_table
+    keys: List[str] = []
+    for run in runs:
+        keys += [k for k in run.get('machine') or {} if k not in keys]
+    return markdown_table(['run', *keys], [
+        [run['label'], *[(run.get('machine') or {}).get(k, 'not recorded')
+                         for k in keys]] for run in runs])
+
+
 def render_markdown(runs: List[dict], target: float, command: str,
-                    machine_rows: List[str],
-                    plot: Optional[str] = None) -> str:
+                    plot: Optional[str] = None,
+                    store: Optional[str] = None) -> str:
+    kept = (f' The page keeps its runs in `{store}`; this command added or '
+            're-read the runs it names, and each run below says the command '
+            'that added it.' if store else '')
     lines = ['# Time to accuracy', '',
-             f'Produced by `{command}`. Training minutes exclude validation; '
-             'the AP is COCO box AP on the embedded val split. "First '
-             f'validation >= {100 * target:.0f} AP" is the first evaluated '
-             'iteration at or above the target, so the true crossing is no '
-             'later than that.', '']
-    lines += machine_rows + ['']
+             f'Produced by `{command}`.{kept} Training minutes exclude '
+             'validation; the AP is COCO box AP on the embedded val split. '
+             f'"First validation >= {100 * target:.0f} AP" is the first '
+             'evaluated iteration at or above the target, so the true '
+             'crossing is no later than that.', '']
+    lines += machine_rows(runs) + ['']
     lines += summary_table(runs, target)
     lines += ['', 'AP (%) at each validation, with training minutes:', '']
     for run in runs:
         pts = ', '.join(f"{r['iter']}: {100 * r[METRIC]:.1f} "
                         f"({r['train_seconds'] / 60:.1f} min)"
                         for r in run['curve'])
-        lines.append(f"- **{run['label']}**: {pts}")
+        origin = f" (`{run['command']}`)" if run.get('command') else ''
+        lines.append(f"- **{run['label']}**{origin}: {pts}")
     if plot:
         lines += ['', f'![AP against training minutes]({plot})']
     return '\n'.join(lines) + '\n'

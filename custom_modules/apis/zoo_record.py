@@ -70,6 +70,26 @@ def merge_with_record(rows: List[dict], seed_rows: List[dict],
     return merged, merged_seeds
 
 
+def recorded_finished(record: Dict[str, dict], config: str,
+                      seed: Optional[int], own_seed: Optional[int]) -> bool:
+    """Whether ``record`` holds this run of ``config`` finished with the
+    recipe the repository has now: its leaderboard row (``seed`` None or
+    the config's own) at its last iteration, or ``seed`` among its seed
+    row's finished seeds. A zoo rerun on a new machine, whose work dirs died
+    with the old one, then keeps these numbers instead of training them
+    again; a retuned config no longer matches and trains."""
+    name = osp.splitext(osp.basename(config))[0]
+    recipe = current_recipe(config)
+    if recipe is None:
+        return False
+    if seed is None or seed == own_seed:
+        row = record['rows'].get(name) or {}
+        return (row.get('recipe') == recipe
+                and row.get('iter') == max_iters_of(config))
+    seeds = record['seeds'].get(name) or {}
+    return seeds.get('recipe') == recipe and seed in seeds.get('seeds', [])
+
+
 def recorded_minutes(row: dict, seed_row: dict,
                      path: Optional[str]) -> Tuple[Optional[float], int]:
     """The train minutes the record holds for a config on compute path

@@ -160,6 +160,15 @@ class SweepPlan:
                        dict(self.run_info(run), environment=env))
 
 
+def plan_recipes(plan: SweepPlan) -> Dict[str, str]:
+    """Each run's recipe fingerprint (apis/recipe.py), from the config it
+    will train: what a recorded run must match to stand in for it."""
+    from mmengine.config import Config
+    from custom_modules.apis.recipe import recipe_of
+    return {run_id: recipe_of(Config.fromstring(text, '.py'))
+            for run_id, text in plan.configs.items()}
+
+
 def _recipe_changed(dumped: str, text: str) -> bool:
     """Whether the run config ``text`` trains another recipe than the one
     already dumped at ``dumped`` (benchmark.recipe_of: model, data,

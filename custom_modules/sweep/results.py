@@ -23,7 +23,10 @@ directory, or after a Slurm array whose tasks ran on different nodes.
   file is what a fresh clone knows of the runs (tools/analysis/
   paper_claims.py reads it for the seeds it cannot find on disk).
   Collecting again adds and updates runs, and never drops one that this
-  machine does not have.
+  machine does not have. Each run keeps its recipe fingerprint, so that a
+  sweep rerun with ``--doc`` on a new machine skips the runs the record
+  holds finished with the same recipe, and its page shows them beside the
+  runs trained there (``recorded_finished``, ``with_recorded``).
 """
 import csv
 import json
@@ -36,7 +39,8 @@ from typing import Any, Dict, List, Optional
 
 from custom_modules.engine.metrics_recorder_hook import read_val_records
 from custom_modules.reporting import markdown_table, replace_section
-from .launch import DONE, ERROR, RUN_JSON, read_json, run_status, write_json
+from .launch import (CONFIG, DONE, ERROR, RUN_JSON, read_json, run_status,
+                     write_json)
 
 PRIMARY = 'coco/bbox_mAP'
 # The six COCO numbers in the paper's order, and their column titles.
@@ -246,12 +250,14 @@ def record_path(doc: str, name: str) -> str:
 def write_record(path: str, sweep_dir: str,
                  rows: List[Dict[str, Any]]) -> str:
     """Merge this machine's finished runs into the record at ``path``
-    (see the module docstring): per run its seed, overrides, final metrics
-    and the COCO six at every validation."""
+    (see the module docstring): per run its seed, overrides, final metrics,
+    the COCO six at every validation, its recipe fingerprint, the command
+    that planned it and the machine it trained on. A run restored from the
+    record (``recorded``) is already there as it was."""
     old = read_json(path) or {}
     runs = {r['run_id']: r for r in old.get('runs', [])}
     for r in rows:
-        if r['status'] != 'done':
+        if r['status'] != 'done' or r.get('recorded'):
             continue
         curve = [dict({k: rec[k] for k in COLUMNS if k in rec},
                       iter=rec['iter'])
@@ -261,12 +267,89 @@ def write_record(path: str, sweep_dir: str,
             run_id=r['run_id'], label=r['label'], seed=r['seed'],
             overrides=r['overrides'], iter=r['iter'],
             max_iters=r['max_iters'], train_seconds=r['train_seconds'],
-            metrics=r['metrics'], curve=curve)
+            metrics=r['metrics'], curve=curve,
+            recipe=run_recipe(osp.join(sweep_dir, r['run_id'])),
+            command=(r['info'].get('sweep') or {}).get('command'),
+            environment=r['info'].get('environment'))
     os.makedirs(osp.dirname(path), exist_ok=True)
     write_json(path, dict(sweep=sweep_info(rows) or old.get('sweep'),
                           runs=sorted(runs.values(),
                                       key=lambda r: r['run_id'])))
     return path
+
+
+def run_recipe(run_dir: str) -> Optional[str]:
+    """The recipe fingerprint (apis/recipe.py) of the config a run dir
+    trains; None without one."""
+    path = osp.join(run_dir, CONFIG)
+    if not osp.isfile(path):
+        return None
+    from mmengine.config import Config
+    from custom_modules.apis.recipe import recipe_of
+    return recipe_of(Config.fromfile(path))
+
+
+def read_record(doc: str, name: str) -> Dict[str, Any]:
+    """Sweep ``name``'s record under ``doc`` (``{'sweep': ..., 'runs':
+    [...]}``), empty when there is none yet."""
+    return read_json(record_path(doc, name)) or dict(sweep={}, runs=[])
+
+
+def recorded_finished(record: Dict[str, Any], recipes: Dict[str, str]
+                      ) -> List[str]:
+    """The run ids of a plan (``recipes``: run id -> the recipe
+    fingerprint of its config) that the record holds finished with that
+    very recipe: a sweep rerun on a new machine, whose run dirs died with
+    the old one, skips them and its page shows their recorded numbers.
+    ``ValueError`` when the record holds a run of the plan trained from
+    another recipe (the config was edited since): its numbers and new ones
+    would sit in one table, so the sweep needs another name."""
+    done = []
+    for entry in record.get('runs', []):
+        want = recipes.get(entry['run_id'])
+        if want is None:
+            continue
+        if entry.get('recipe') is None:
+            continue    # recorded before runs kept theirs: cannot vouch
+        if entry['recipe'] != want:
+            raise ValueError(
+                f"the record of sweep {record['sweep'].get('name')!r} holds "
+                f"{entry['run_id']} trained from another recipe of "
+                f"{record['sweep'].get('config')} (it has been edited "
+                'since); give this sweep another --name')
+        if entry.get('iter') is not None and \
+                entry.get('iter') == entry.get('max_iters'):
+            done.append(entry['run_id'])
+    return done
+
+
+def with_recorded(rows: List[Dict[str, Any]], record: Dict[str, Any]
+                  ) -> List[Dict[str, Any]]:
+    """The run dirs' rows with the record's finished runs standing in for
+    those not finished here (and added where this machine has no run dir
+    for them at all): the page of a sweep continued on a new machine shows
+    every finished run, not only this machine's. A run finished here is
+    shown from its run dir."""
+    sweep = {k: v for k, v in (record.get('sweep') or {}).items()
+             if k != 'commands'}
+    recorded = {}
+    for entry in record.get('runs', []):
+        recorded[entry['run_id']] = dict(
+            run_id=entry['run_id'], label=entry.get('label'),
+            seed=entry.get('seed'), overrides=entry.get('overrides', {}),
+            status='done', iter=entry.get('iter'),
+            max_iters=entry.get('max_iters'),
+            train_seconds=entry.get('train_seconds'), wall_seconds=None,
+            metrics=dict(entry.get('metrics') or {}), error='',
+            recorded=True, info=dict(
+                run_id=entry['run_id'], environment=entry.get('environment'),
+                sweep=dict(sweep, command=entry.get('command')
+                           or sweep.get('command'))))
+    merged = [r if r['status'] == 'done' or r['run_id'] not in recorded
+              else recorded[r['run_id']] for r in rows]
+    here = {r['run_id'] for r in rows}
+    return merged + [r for i, r in sorted(recorded.items())
+                     if i not in here]
 
 
 def _ap(c: Cell, m: str) -> str:
@@ -475,6 +558,9 @@ def collect_sweep(sweep_dir: str, doc: Optional[str] = None,
     if not rows:
         raise FileNotFoundError(f'no run dirs (with {RUN_JSON}) under '
                                 f'{sweep_dir}')
+    if doc:
+        rows = with_recorded(rows, read_record(
+            doc, sweep_info(rows).get('name') or 'sweep'))
     written = write_results(sweep_dir, rows)
     figures = make_plots(rows, osp.join(sweep_dir, 'plots')) if plots else []
     summary = osp.join(sweep_dir, 'summary.md')

@@ -96,3 +96,80 @@ def test_committed_record_holds_the_demo_curve():
     run = tta.read_record('docs/benchmark_results.json', 'retinanet_r50_fpn')
     iters = [r['iter'] for r in run['curve']]
     assert iters == sorted(iters) and len(iters) >= 2
+
+
+def test_page_keeps_its_runs_and_a_new_run_replaces_its_label(tmp_path):
+    """A run re-read after more training replaces the old one of the same
+    label; a run from another machine joins the kept ones, in order."""
+    store = tta.store_path(str(tmp_path / 'docs' / 'tta.md'))
+    assert store == str(tmp_path / 'docs' / 'tta.json')
+    assert tta.load_runs(store) == []
+    old = tta.read_run(write_run(tmp_path / 'a', [(100, 60.0, 0.2)],
+                                 FP32_AVX2), 'seed 0')
+    other = tta.read_run(write_run(tmp_path / 'b', [(100, 30.0, 0.3)]),
+                         'bf16')
+    tta.save_runs(store, [old, other])
+    longer = tta.read_run(write_run(tmp_path / 'a2', [(100, 60.0, 0.2),
+                                                      (200, 120.0, 0.51)],
+                                    FP32_AVX2), 'seed 0')
+    laptop = tta.read_run(write_run(tmp_path / 'c', [(100, 90.0, 0.25)],
+                                    FP32_AVX2), 'laptop')
+    runs = tta.merge_runs(tta.load_runs(store), [laptop, longer])
+    assert [r['label'] for r in runs] == ['seed 0', 'bf16', 'laptop']
+    assert [r['iter'] for r in runs[0]['curve']] == [100, 200]
+    assert [r['label'] for r in tta.merge_runs(runs, [], ['bf16'])] == [
+        'seed 0', 'laptop']
+    with pytest.raises(ValueError, match="no run labelled 'bfl6' to drop; "
+                       "the page has: 'seed 0', 'bf16', 'laptop'"):
+        tta.merge_runs(runs, [], ['bfl6'])
+
+
+def test_a_store_that_is_not_the_tools_is_one_clear_error(tmp_path):
+    store = tmp_path / 'tta.json'
+    store.write_text('{"rows": {}}')
+    with pytest.raises(ValueError, match='is not a time-to-accuracy run '
+                       'store; move it away or pass --fresh'):
+        tta.load_runs(str(store))
+
+
+def test_machine_table_has_a_row_per_run(tmp_path):
+    a = dict(label='zen4', machine=dict(cpu='AMD EPYC', torch='2.13.0'))
+    b = dict(label='laptop', machine=dict(cpu='i7', cores='4'))
+    assert tta.machine_rows([a, b, dict(label='old')]) == [
+        '| run | cpu | torch | cores |', '|---|---|---|---|',
+        '| zen4 | AMD EPYC | 2.13.0 | not recorded |',
+        '| laptop | i7 | not recorded | 4 |',
+        '| old | not recorded | not recorded | not recorded |']
+
+
+def test_cli_adds_a_run_to_the_kept_page_and_the_readme(tmp_path, run_tool):
+    """The tool end to end on real files: a second call with a new work dir
+    keeps the first call's run, and the README section shows both."""
+    out, readme = tmp_path / 'tta.md', tmp_path / 'README.md'
+    readme.write_text('# x\n')
+    a = write_run(tmp_path / 'a', [(100, 600.0, 0.45), (200, 1140.0, 0.52)],
+                  FP32_AVX2)
+    b = write_run(tmp_path / 'b', [(100, 700.0, 0.40)], FP32_AVX2)
+    tool = ['tools/analysis/time_to_accuracy.py']
+    for run in (f'{a}:first', f'{b}:second'):
+        proc = run_tool(tool + [run, '--out', str(out), '--readme',
+                                str(readme)])
+        assert proc.returncode == 0, proc.stderr
+    page = out.read_text()
+    assert '| first | fp32, ATen AVX2' in page
+    assert 'iter 200, 19.0 min | 52.0 |' in page
+    assert '| second | fp32, ATen AVX2' in page and 'not reached' in page
+    assert (f'- **first** (`python tools/analysis/time_to_accuracy.py '
+            f'{a}:first') in page
+    text = readme.read_text()
+    assert '| first |' in text and '| second |' in text
+    assert [r['label'] for r in tta.load_runs(str(tmp_path / 'tta.json'))] \
+        == ['first', 'second']
+    assert (tmp_path / 'images' / 'tta.png').is_file()
+    proc = run_tool(tool + ['--drop', 'thrid', '--out', str(out)])
+    assert proc.returncode != 0
+    assert proc.stderr.strip().endswith("no run labelled 'thrid' to drop; "
+                                        "the page has: 'first', 'second'")
+    proc = run_tool(tool + ['--drop', 'first', '--out', str(out)])
+    assert proc.returncode == 0, proc.stderr
+    assert '| first |' not in out.read_text()

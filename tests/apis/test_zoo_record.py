@@ -145,3 +145,27 @@ def test_committed_record_parses_and_names_real_configs():
     for name, seeds in record['seeds'].items():
         assert len(seeds['seeds']) == len(seeds['ap']) >= 1
         assert name in record['rows']
+
+
+def test_recorded_finished_needs_the_present_recipe_and_the_last_iter():
+    config = 'configs/ssd300.py'
+    fp, iters = recipe.current_recipe(config), recipe.max_iters_of(config)
+    own = recipe.config_seed(config)
+    row = dict(name='ssd300', recipe=fp, iter=iters, max_iters=iters)
+    record = dict(rows={'ssd300': row}, environment={}, seeds={
+        'ssd300': dict(recipe=fp, seeds=[own, 7])})
+    assert zoo_record.recorded_finished(record, config, None, own)
+    assert zoo_record.recorded_finished(record, config, own, own)
+    assert zoo_record.recorded_finished(record, config, 7, own)
+    assert not zoo_record.recorded_finished(record, config, 8, own)
+    # cut short, or made with another recipe: train it
+    short = dict(record, rows={'ssd300': dict(row, iter=iters // 2)})
+    assert not zoo_record.recorded_finished(short, config, None, own)
+    retuned = dict(rows={'ssd300': dict(row, recipe='0ld')}, environment={},
+                   seeds={'ssd300': dict(recipe='0ld', seeds=[7])})
+    assert not zoo_record.recorded_finished(retuned, config, None, own)
+    assert not zoo_record.recorded_finished(retuned, config, 7, own)
+    assert not zoo_record.recorded_finished(
+        zoo_record.load_record(''), config, None, own)
+    assert not zoo_record.recorded_finished(record, 'configs/gone.py',
+                                            None, own)

@@ -258,3 +258,43 @@ def test_the_best_alpha_is_chosen_on_shared_seeds():
     assert others == [GAMMA]
     assert [(c.values[GAMMA], c.values[ALPHA]) for c in best] == \
         [(0, 0.5), (2, 0.25)]
+
+
+def test_a_sweep_continued_on_a_new_machine_keeps_the_recorded_runs(
+        collected, tmp_path):
+    """The run dirs died with the machine that trained them: the new
+    machine's plan finds every run the record holds finished with its
+    recipe, trains the failed one only, and its page shows all ten."""
+    import shutil
+    from custom_modules.sweep.launch import plan_recipes
+    from custom_modules.sweep.results import read_record, recorded_finished
+    _, doc = collected
+    docs = tmp_path / 'docs'
+    shutil.copytree(doc.parent, docs)
+    doc = docs / doc.name
+    spec = build_spec([f'{GAMMA}=0,2', f'{ALPHA}=0.25,0.75'], seeds='0,1',
+                      preset='focal-gamma')
+    plan = build_plan(CONFIG, spec, name='fg', max_iters=20,
+                      root=str(tmp_path / 'new'),
+                      command='python tools/sweep.py CONFIG --preset ...')
+    record = read_record(str(doc), 'fg')
+    assert all(r['recipe'] for r in record['runs'])
+    done = recorded_finished(record, plan_recipes(plan))
+    assert sorted(done) == sorted(k for k, v in MAPS.items() if v is not None)
+    plan.write()
+    write_run(os.path.join(plan.sweep_dir, 'gamma=2_alpha=0.75_seed=1'), 0.36)
+    collect_sweep(plan.sweep_dir, doc=str(doc), plots=False)
+    page = doc.read_text()
+    assert '- Runs: 10 (10 done)' in page
+    # gamma 2, alpha 0.75: 31.0 (recorded) and 36.0 (trained here)
+    assert '| 2 | 0.75 | 33.5 ± 3.5 |' in page
+    runs = {r['run_id']: r for r in read_record(str(doc), 'fg')['runs']}
+    assert len(runs) == 10
+    assert runs['gamma=2_alpha=0.75_seed=1']['metrics'][
+        'coco/bbox_mAP'] == 0.36
+    # A config edited since the record was made: refused, not mixed.
+    record['runs'][0]['recipe'] = '0ld'
+    with pytest.raises(ValueError, match="the record of sweep 'fg' holds .* "
+                       'trained from another recipe of .*; give this sweep '
+                       'another --name'):
+        recorded_finished(record, plan_recipes(plan))

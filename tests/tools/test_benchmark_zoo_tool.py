@@ -66,6 +66,34 @@ def test_a_zoo_without_a_record_lists_only_what_it_has(tmp_path, run_tool):
         in out.read_text()
 
 
+def test_a_side_zoo_keeps_its_own_record_and_leaves_the_readme(
+        tmp_path, run_tool):
+    """--side with its own --record: a zoo on another compute path whose
+    work dirs died with its machine still shows what its record holds, lists
+    nothing else, and never writes the README's table."""
+    record, out = tmp_path / 'side.json', tmp_path / 'page.md'
+    readme = tmp_path / 'README.md'
+    readme.write_text('<!-- zoo:begin -->\nmain\n<!-- zoo:end -->\n')
+    args = ['tools/benchmark_zoo.py', '--table-only', '--side', '--out',
+            str(out), '--notes', '', '--readme', str(readme), '--record',
+            str(record), '--plot', '']
+    write_final(tmp_path / 'old' / 'ssd300', 0.351, 400)
+    proc = run_tool(args + ['--root', str(tmp_path / 'old'),
+                            '--configs', 'configs/ssd300.py'])
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert sorted(json.loads(record.read_text())['rows']) == ['ssd300']
+    # the next machine: no work dir of SSD300, a RefineDet run of its own
+    write_final(tmp_path / 'new' / 'refinedet320', 0.350, 400)
+    proc = run_tool(args + ['--root', str(tmp_path / 'new'), '--configs',
+                            'configs/refinedet320.py'])
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    board = [ln.split(' | ')[0] for ln in out.read_text().splitlines()
+             if ln.startswith('| ') and '/' in ln.split(' | ')[1]]
+    assert board == ['| refinedet320', '| ssd300 *']
+    assert readme.read_text() == \
+        '<!-- zoo:begin -->\nmain\n<!-- zoo:end -->\n'
+
+
 def test_bad_seed_list_is_one_line(tmp_path, run_tool):
     proc = run_tool(['tools/benchmark_zoo.py', '--seeds', '0,one',
                      '--root', str(tmp_path), '--out',
@@ -120,3 +148,46 @@ def test_an_interrupted_zoo_says_how_to_resume_in_one_line(
     assert proc.returncode == 130
     assert proc.stderr.strip().splitlines() == [
         'interrupted; rerun the same command to resume']
+
+
+def test_a_rerun_on_a_new_machine_goes_on_from_the_record(
+        tmp_path, run_tool, monkeypatch):
+    """Work dirs die with the machine that trained them: a run the record
+    holds finished with the present recipe is not trained again, unless
+    --retrain; a run begun on this machine resumes even so."""
+    from custom_modules.apis import benchmark as bench
+    from custom_modules.apis import recipe
+    ssd = 'configs/ssd300.py'
+    iters = recipe.max_iters_of(ssd)
+    record = tmp_path / 'r.json'
+    record.write_text(json.dumps({'environment': {}, 'seeds': {}, 'rows': {
+        'ssd300': {'name': 'ssd300', 'config': ssd, 'iter': iters,
+                   'max_iters': iters, 'recipe': recipe.current_recipe(ssd),
+                   'metrics': {'coco/bbox_mAP': 0.351},
+                   'curve': [{'iter': iters, 'train_seconds': 60.0,
+                              'coco/bbox_mAP': 0.351}]}}}))
+    trained = []
+
+    def fake_train_jobs(jobs, parallel=1, progress=True, on_finish=None):
+        trained.append([j.label for j in jobs])
+        return {j.label: 'done' for j in jobs}
+
+    monkeypatch.setattr(bench, 'train_jobs', fake_train_jobs)
+    root = tmp_path / 'runs'
+    args = ['tools/benchmark_zoo.py', '--configs', ssd,
+            'configs/refinedet320.py', '--root', str(root), '--out',
+            str(tmp_path / 'p.md'), '--notes', '', '--readme', '',
+            '--record', str(record), '--plot', '']
+    proc = run_tool(args)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert trained.pop() == ['configs/refinedet320.py']
+    assert (f'[benchmark] {ssd}: finished in {record} with this recipe, '
+            'skipped (--retrain trains it again)') in proc.stdout
+    assert '| ssd300 * | ' in (tmp_path / 'p.md').read_text()
+    proc = run_tool(args + ['--retrain'])
+    assert trained.pop() == [ssd, 'configs/refinedet320.py']
+    (root / 'ssd300').mkdir(parents=True)
+    (root / 'ssd300' / 'val_metrics.jsonl').write_text(json.dumps(
+        {'iter': 50, 'train_seconds': 6.0, 'coco/bbox_mAP': 0.01}) + '\n')
+    proc = run_tool(args)
+    assert trained.pop() == [ssd, 'configs/refinedet320.py']

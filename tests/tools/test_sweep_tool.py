@@ -142,3 +142,45 @@ def test_collect_only_rebuilds_from_run_dirs(first_sweep):
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert 'runs: 2 done, 1 failed' in proc.stdout
     assert (sweep / 'results.csv').exists()
+
+
+def test_dry_run_names_the_runs_the_record_holds(tmp_path, run_tool):
+    """A rerun with --doc on a new machine: the runs the committed record
+    holds finished with the same recipe are listed as skipped, the others
+    will train; --retrain trains them all. No training here."""
+    from custom_modules.sweep.launch import build_plan, plan_recipes
+    from custom_modules.sweep.spec import build_spec
+    grid = ['model.bbox_head.loss_cls.gamma=0,2']
+    plan = build_plan(CONFIG, build_spec(grid, seeds='0'), name='fg',
+                      max_iters=20, root=str(tmp_path / 'old'))
+    recipes = plan_recipes(plan)
+    record = tmp_path / 'docs' / 'ablations' / 'fg' / 'runs.json'
+    record.parent.mkdir(parents=True)
+    entry = {'run_id': 'gamma=0_seed=0', 'iter': 20, 'max_iters': 20,
+             'recipe': recipes['gamma=0_seed=0'],
+             'metrics': {'coco/bbox_mAP': 0.3}}
+    record.write_text(json.dumps({'sweep': {'name': 'fg', 'config': CONFIG},
+                                  'runs': [entry]}))
+    cmd = ['tools/sweep.py', CONFIG, '--grid', grid[0], '--seeds', '0',
+           '--max-iters', '20', '--name', 'fg', '--root',
+           str(tmp_path / 'new'), '--doc', str(tmp_path / 'docs' / 'a.md'),
+           '--dry-run']
+    proc = run_tool(cmd)
+    assert proc.returncode == 0, proc.stderr
+    assert '1 run(s) finished in the record of' in proc.stdout
+    lines = proc.stdout.splitlines()
+    assert any(ln.startswith('gamma=0_seed=0: ') and
+               ln.endswith('(in the record: skipped)') for ln in lines)
+    assert any(ln.startswith('gamma=2_seed=0: ') and
+               not ln.endswith('skipped)') for ln in lines)
+    proc = run_tool(cmd + ['--retrain'])
+    assert 'skipped' not in proc.stdout
+    # the config was edited since: one line, no run planned
+    record.write_text(record.read_text().replace(recipes['gamma=0_seed=0'],
+                                                 'edited'))
+    proc = run_tool(cmd)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        f"error: the record of sweep 'fg' holds gamma=0_seed=0 trained from "
+        f'another recipe of {CONFIG} (it has been edited since); give this '
+        'sweep another --name']

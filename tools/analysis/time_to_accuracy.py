@@ -6,6 +6,10 @@ path it trained on (precision, instruction set, threads).
 
 A run is WORK_DIR or WORK_DIR:LABEL. Pages go under work_dirs/analysis/ unless
 --out says otherwise; the PNG goes to images/<page name>.png beside the page.
+The page keeps the runs it showed in <page name>.json beside it: a later call
+adds runs (or re-reads one of the same label) without the earlier work dirs,
+which may have been on another machine; --drop LABEL removes one, --fresh
+starts over.
 What the columns mean: custom_modules/analysis/time_to_accuracy.py.
 """
 import argparse
@@ -34,39 +38,60 @@ def main(argv=None):
     p.add_argument('--readme', metavar='MD',
                    help='also write the summary table into the '
                    '<!-- time_to_accuracy:begin/end --> section of MD')
+    p.add_argument('--drop', action='append', default=[], metavar='LABEL',
+                   help='remove the run with this label from the page')
+    p.add_argument('--fresh', action='store_true',
+                   help='start the page over instead of keeping the runs it '
+                   'holds (kept in the .json beside --out)')
     args = p.parse_args(argv)
-    if not args.runs and not args.record:
-        raise UserError('give at least one WORK_DIR or --record CONFIG_NAME')
     from custom_modules.analysis import time_to_accuracy as tta
-    from custom_modules.reporting import environment, machine_table
-    runs = []
+    from custom_modules.reporting import environment
+    store = tta.store_path(args.out)
+    cmd = ' '.join(['python tools/analysis/time_to_accuracy.py',
+                    *map(shlex.quote, args.runs),
+                    *[f'--record {shlex.quote(r)}' for r in args.record],
+                    *[f'--drop {shlex.quote(r)}' for r in args.drop],
+                    f'--target {args.target:g}', f'--out {args.out}',
+                    *([f'--readme {args.readme}'] if args.readme else []),
+                    *(['--fresh'] if args.fresh else [])])
+    try:
+        kept = [] if args.fresh else tta.load_runs(store)
+    except ValueError as err:
+        raise UserError(str(err)) from None
+    if not (args.runs or args.record or kept):
+        raise UserError('give at least one WORK_DIR or --record CONFIG_NAME')
+    new = []
     for spec in args.runs:
         work_dir, _, label = spec.partition(':')
         try:
-            runs.append(tta.read_run(work_dir, label or None))
+            new.append(tta.read_run(work_dir, label or None))
         except ValueError as err:
             raise UserError(str(err)) from None
+        new[-1]['machine'] = environment()
     for spec in args.record:
         name, _, label = spec.partition(':')
         try:
-            runs.append(tta.read_record('docs/benchmark_results.json', name,
-                                        label or None))
+            new.append(tta.read_record('docs/benchmark_results.json', name,
+                                       label or None))
         except ValueError as err:
             raise UserError(str(err)) from None
+    for run in new:
+        run['command'] = cmd
+    try:
+        runs = tta.merge_runs(kept, new, args.drop)
+    except ValueError as err:
+        raise UserError(str(err)) from None
+    if not runs:
+        raise UserError('the page would be empty; give a WORK_DIR to show')
     target = args.target / 100
     png = osp.join(osp.dirname(args.out) or '.', 'images',
                    osp.splitext(osp.basename(args.out))[0] + '.png')
     tta.plot_runs(runs, png, target, args.budget)
-    cmd = ' '.join(['python tools/analysis/time_to_accuracy.py',
-                    *map(shlex.quote, args.runs),
-                    *[f'--record {shlex.quote(r)}' for r in args.record],
-                    f'--target {args.target:g}', f'--out {args.out}',
-                    *([f'--readme {args.readme}'] if args.readme else [])])
     with open(args.out, 'w') as f:
-        f.write(tta.render_markdown(runs, target, cmd,
-                                    machine_table(environment()),
-                                    plot=osp.relpath(png, osp.dirname(
-                                        args.out) or '.')))
+        f.write(tta.render_markdown(
+            runs, target, cmd, store=store,
+            plot=osp.relpath(png, osp.dirname(args.out) or '.')))
+    tta.save_runs(store, runs)
     if args.readme:
         tta.write_readme_section(args.readme, runs, target, args.out)
     for run in runs:

@@ -17,6 +17,10 @@
 #   box as the metric does (overlap, scale-free);
 # - the fused AdamW kernel (one pass over the parameters per step);
 # - 2150 iterations, validated every 215.
+# Planned and timed on an AVX512-BF16 EPYC with oneDNN and ATen capped to
+# AVX2. A real AVX2-only CPU (AMD Zen 3) steps slower than that cap
+# suggests, so there the same run takes longer than 20 minutes; its curve is
+# on docs/time_to_accuracy.md.
 _base_ = '../retinanet_r50_fpn.py'
 max_iters = 2150
 val_interval = 215

@@ -97,8 +97,8 @@ def main(argv=None):
     for run in runs:
         s = tta.summarize(run, target)
         hit = ('not reached' if s['hit_iter'] is None
-               else f"{s['hit_minutes']:.1f} min (iter {s['hit_iter']})")
-        print(f"{s['label']} [{s['path']}]: {args.target:g} AP at {hit}; "
+               else f"at {s['hit_minutes']:.1f} min (iter {s['hit_iter']})")
+        print(f"{s['label']} [{s['path']}]: {args.target:g} AP {hit}; "
               f"final {100 * s['final_ap']:.1f} AP at "
               f"{s['final_minutes']:.1f} min")
     print(f'wrote {args.out} and {png}')

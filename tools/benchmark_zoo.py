@@ -6,9 +6,11 @@ continues where it stopped. Hours of CPU: run it in the background.
     python tools/benchmark_zoo.py --configs configs/ssd300.py configs/refinedet320.py --jobs 2
     python tools/benchmark_zoo.py --configs configs/ssd300.py --seeds 0-2
     python tools/benchmark_zoo.py --table-only      # re-render from work dirs
-    ONEDNN_MAX_CPU_ISA=AVX2 python tools/benchmark_zoo.py --side --configs ... \
-        --root work_dirs/zoo_avx2 --record docs/benchmark_results_fp32_avx2.json \
-        --out docs/benchmarks_fp32_avx2.md     # a zoo on another compute path
+    # a zoo on another compute path, with its own record and page:
+    ONEDNN_MAX_CPU_ISA=AVX2 python tools/benchmark_zoo.py --side \
+        --configs ... --root work_dirs/zoo_avx2 \
+        --record docs/benchmark_results_fp32_avx2.json \
+        --out docs/benchmarks_fp32_avx2.md
 
 The page, the record and the README's table are rewritten after every
 finished run, so a long zoo cut short has written what it finished.

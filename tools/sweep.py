@@ -26,8 +26,8 @@ Rerun the same command after an interruption: finished runs (DONE) are
 skipped, the others resume from their last checkpoint. With --doc, a rerun on
 a new machine also skips the runs that the doc's committed record
 (docs/ablations/NAME/runs.json) holds finished with the same recipe, and the
-page shows them beside the new ones (--retrain trains them again). Presets are the spec
-files in configs/sweeps/.
+page shows them beside the new ones (--retrain trains them again). Presets
+are the spec files in configs/sweeps/.
 Exit status: 0 when every run finished, 1 when some failed, 130 when
 interrupted, 2 for a usage error.
 """

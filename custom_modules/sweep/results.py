@@ -389,6 +389,10 @@ def render_report(rows: List[Dict[str, Any]], figures: List[str],
                 f'{v} {k}' for k, v in sorted(counts.items())) +
             f'); seeds: {info.get("seeds")}; max_iters: '
             f'{info.get("max_iters")}']
+    from_record = sum(1 for r in rows if r.get('recorded'))
+    if from_record:
+        out.append(f'- From the record: {from_record} finished runs whose '
+                   'run dirs are not on this machine (trained on another)')
     if info.get('fixed_overrides'):
         out.append('- Fixed overrides: `' + ' '.join(
             f'{k}={v}' for k, v in info['fixed_overrides'].items()) + '`')

@@ -173,3 +173,13 @@ def test_cli_adds_a_run_to_the_kept_page_and_the_readme(tmp_path, run_tool):
     proc = run_tool(tool + ['--drop', 'first', '--out', str(out)])
     assert proc.returncode == 0, proc.stderr
     assert '| first |' not in out.read_text()
+
+
+def test_readme_section_is_the_committed_stores_rendering():
+    """The README's time-to-accuracy numbers are never typed: they are the
+    committed store's runs as the tool renders them (target 50 AP)."""
+    runs = tta.load_runs('docs/time_to_accuracy.json')
+    assert runs and all(r.get('machine') and r.get('command') for r in runs)
+    with open('README.md') as f:
+        readme = f.read()
+    assert '\n'.join(tta.summary_table(runs, 0.5)) in readme

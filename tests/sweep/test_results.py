@@ -286,6 +286,8 @@ def test_a_sweep_continued_on_a_new_machine_keeps_the_recorded_runs(
     collect_sweep(plan.sweep_dir, doc=str(doc), plots=False)
     page = doc.read_text()
     assert '- Runs: 10 (10 done)' in page
+    assert '- From the record: 9 finished runs whose run dirs are not on ' \
+        'this machine (trained on another)' in page
     # gamma 2, alpha 0.75: 31.0 (recorded) and 36.0 (trained here)
     assert '| 2 | 0.75 | 33.5 ± 3.5 |' in page
     runs = {r['run_id']: r for r in read_record(str(doc), 'fg')['runs']}

@@ -240,8 +240,9 @@ def _label(row: dict) -> str:
 def render_markdown(rows: List[dict], env: Dict[str, str],
                     command: str, notes: Optional[str] = None,
                     seed_rows: Optional[List[dict]] = None,
-                    plot: Optional[str] = None) -> str:
-    """The leaderboard page. ``notes`` is the link (relative to the page) of
+                    plot: Optional[str] = None,
+                    record: str = 'docs/benchmark_results.json') -> str:
+    """The leaderboard page (rows marked ``recorded`` come from ``record``). ``notes`` is the link (relative to the page) of
     the analysis written by people -- what the numbers mean, what limits
     them -- which lives in its own file, so that rerunning the benchmark
     refreshes the numbers without touching it, and the two are never
@@ -275,9 +276,9 @@ def render_markdown(rows: List[dict], env: Dict[str, str],
          'mask AP', 'train min', 'infer ms/img (median)'], board)
     if any(r.get('recorded') for r in rows):
         lines += ['', '\\* from the record of earlier runs '
-                  '(docs/benchmark_results.json): this machine has no work '
-                  'dir for the config, so its numbers are those of the '
-                  'machine that last trained it.']
+                  f'({record}): this machine has no work dir for the config, '
+                  'so its numbers are those of the machine that last '
+                  'trained it.']
     lines += ['', *render_seed_table(seed_rows or []),
               '## AP against training minutes', '',
               'One row per validation during training (every '
@@ -490,7 +491,7 @@ def write_outputs(work: Dict[str, str], own: Dict[str, Optional[int]],
         f.write(render_markdown(
             rows, env, command,
             link and osp.relpath(link, here), seed_rows,
-            drawn and osp.relpath(drawn, here)))
+            drawn and osp.relpath(drawn, here), record))
     if not record:
         return False
     save_record(record, rows, seed_rows, env)

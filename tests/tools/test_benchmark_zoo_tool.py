@@ -90,6 +90,7 @@ def test_a_side_zoo_keeps_its_own_record_and_leaves_the_readme(
     board = [ln.split(' | ')[0] for ln in out.read_text().splitlines()
              if ln.startswith('| ') and '/' in ln.split(' | ')[1]]
     assert board == ['| refinedet320', '| ssd300 *']
+    assert f'from the record of earlier runs ({record})' in out.read_text()
     assert readme.read_text() == \
         '<!-- zoo:begin -->\nmain\n<!-- zoo:end -->\n'
 

@@ -259,6 +259,15 @@ def write_record(path: str, sweep_dir: str,
     for r in rows:
         if r['status'] != 'done' or r.get('recorded'):
             continue
+        kept = runs.get(r['run_id'])
+        if kept and kept.get('recipe') and \
+                (kept.get('iter'), kept.get('train_seconds'),
+                 kept.get('metrics')) == \
+                (r['iter'], r['train_seconds'], r['metrics']):
+            # Recorded from this very run at an earlier collection (the
+            # sweep collects after every run): reading its config again for
+            # the fingerprint would only repeat the same answer.
+            continue
         curve = [dict({k: rec[k] for k in COLUMNS if k in rec},
                       iter=rec['iter'])
                  for rec in read_val_records(osp.join(sweep_dir,

@@ -183,3 +183,15 @@ def test_readme_section_is_the_committed_stores_rendering():
     with open('README.md') as f:
         readme = f.read()
     assert '\n'.join(tta.summary_table(runs, 0.5)) in readme
+
+
+@pytest.mark.parametrize('page,target', [('docs/time_to_accuracy.md', 0.5),
+                                         ('docs/demo_recipe_probes.md', 0.15)])
+def test_each_committed_page_is_its_stores_rendering(page, target):
+    """A page of this tool can be regenerated on any machine: its store is
+    committed beside it and holds every run the page's table shows."""
+    runs = tta.load_runs(tta.store_path(page))
+    assert runs and all(r.get('machine') and r.get('command') for r in runs)
+    with open(page) as f:
+        text = f.read()
+    assert '\n'.join(tta.summary_table(runs, target)) in text

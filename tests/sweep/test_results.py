@@ -300,3 +300,36 @@ def test_a_sweep_continued_on_a_new_machine_keeps_the_recorded_runs(
                        'trained from another recipe of .*; give this sweep '
                        'another --name'):
         recorded_finished(record, plan_recipes(plan))
+
+
+def test_a_second_collection_reads_only_the_new_runs_configs(
+        sweep_dir, collected, tmp_path, monkeypatch):
+    """The sweep collects after every run: a run already recorded from the
+    same run dir keeps its entry, and only a run that changed since (here
+    retrained: its time and numbers moved) has its config read again."""
+    import shutil
+    from custom_modules.sweep import results
+    _, doc = collected
+    docs = tmp_path / 'docs'
+    shutil.copytree(doc.parent, docs)
+    doc = docs / doc.name
+    again = tmp_path / 'fg'
+    shutil.copytree(sweep_dir, again)
+    collect_sweep(str(again), doc=str(doc), plots=False)
+    before = {r['run_id']: r for r in results.read_record(str(doc),
+                                                          'fg')['runs']}
+    metrics = again / 'CE_seed=1' / 'val_metrics_last.json'
+    m = json.loads(metrics.read_text())
+    m.update({'train_seconds': 11.0, 'coco/bbox_mAP': 0.27})
+    metrics.write_text(json.dumps(m))
+    read = []
+    real = results.run_recipe
+    monkeypatch.setattr(results, 'run_recipe',
+                        lambda d: read.append(os.path.basename(d)) or real(d))
+    collect_sweep(str(again), doc=str(doc), plots=False)
+    assert read == ['CE_seed=1']
+    after = {r['run_id']: r for r in results.read_record(str(doc),
+                                                         'fg')['runs']}
+    assert after['CE_seed=1']['metrics']['coco/bbox_mAP'] == 0.27
+    assert after['CE_seed=1']['recipe'] == before['CE_seed=1']['recipe']
+    assert after['CE_seed=0'] == before['CE_seed=0']

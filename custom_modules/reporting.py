@@ -103,3 +103,12 @@ def replace_section(text: str, key: str, body: str) -> str:
     if pattern.search(text):
         return pattern.sub(lambda _: block, text, count=1)
     return text.rstrip('\n') + '\n\n' + block + '\n'
+
+
+def write_page(path: str, text: str) -> str:
+    """Write a tool's page, creating its folder: a measurement that took
+    minutes is not lost to an ``--out`` under a folder not made yet."""
+    os.makedirs(os.path.dirname(path) or '.', exist_ok=True)
+    with open(path, 'w') as f:
+        f.write(text)
+    return path

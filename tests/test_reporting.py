@@ -44,3 +44,13 @@ def test_isa_caps_are_spelled_as_a_command_line_sets_them(monkeypatch):
     monkeypatch.setenv('ONEDNN_MAX_CPU_ISA', 'AVX2')
     monkeypatch.setenv('ATEN_CPU_CAPABILITY', 'avx2')
     assert isa_caps() == 'ONEDNN_MAX_CPU_ISA=AVX2 ATEN_CPU_CAPABILITY=avx2'
+
+
+def test_write_page_makes_the_folder_a_fresh_clone_lacks(tmp_path):
+    """`tools/analysis/train_speed.py --out work_dirs/analysis/x.md` on a
+    fresh clone: the page is written after minutes of timing, into a folder
+    that did not exist, instead of a FileNotFoundError that loses them."""
+    from custom_modules.reporting import write_page
+    page = tmp_path / 'work_dirs' / 'analysis' / 'x.md'
+    assert write_page(str(page), '# x\n') == str(page)
+    assert page.read_text() == '# x\n'

@@ -145,7 +145,9 @@ def test_machine_table_has_a_row_per_run(tmp_path):
 def test_cli_adds_a_run_to_the_kept_page_and_the_readme(tmp_path, run_tool):
     """The tool end to end on real files: a second call with a new work dir
     keeps the first call's run, and the README section shows both."""
-    out, readme = tmp_path / 'tta.md', tmp_path / 'README.md'
+    # The page's folder does not exist yet (the default --out is under
+    # work_dirs/analysis/, which a fresh clone lacks).
+    out, readme = tmp_path / 'pages' / 'tta.md', tmp_path / 'README.md'
     readme.write_text('# x\n')
     a = write_run(tmp_path / 'a', [(100, 600.0, 0.45), (200, 1140.0, 0.52)],
                   FP32_AVX2)
@@ -163,9 +165,9 @@ def test_cli_adds_a_run_to_the_kept_page_and_the_readme(tmp_path, run_tool):
             f'{a}:first') in page
     text = readme.read_text()
     assert '| first |' in text and '| second |' in text
-    assert [r['label'] for r in tta.load_runs(str(tmp_path / 'tta.json'))] \
+    assert [r['label'] for r in tta.load_runs(str(out.with_suffix('.json')))] \
         == ['first', 'second']
-    assert (tmp_path / 'images' / 'tta.png').is_file()
+    assert (out.parent / 'images' / 'tta.png').is_file()
     proc = run_tool(tool + ['--drop', 'thrid', '--out', str(out)])
     assert proc.returncode != 0
     assert proc.stderr.strip().endswith("no run labelled 'thrid' to drop; "

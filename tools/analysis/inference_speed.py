@@ -61,10 +61,9 @@ def main(argv=None):
         f' --threads {args.threads}' if args.threads else '') + (
         ' --channels-last' if args.channels_last else '') + (
         f' --out {args.out}' if args.out != 'docs/inference_speed.md' else '')
-    with open(args.out, 'w') as f:
-        f.write(bench.render_speed_markdown(results, reporting.environment(),
-                                            cmd, args.fuse_conv_bn,
-                                            args.channels_last))
+    reporting.write_page(args.out, bench.render_speed_markdown(
+        results, reporting.environment(), cmd, args.fuse_conv_bn,
+        args.channels_last))
     for r in results:
         pr = bench.paired_ratio(results[0]['ms'], r['ms'])
         print(f"{r['name']}: {r['ms_median']:.0f} ms/img (median of "

@@ -30,8 +30,8 @@ def main(argv=None):
                for c in args.configs]
     cmd = 'python tools/analysis/model_complexity.py ' + ' '.join(
         args.configs)
-    with open(args.out, 'w') as f:
-        f.write(mc.render_markdown(results, reporting.environment(), cmd, args.top))
+    reporting.write_page(args.out, mc.render_markdown(
+        results, reporting.environment(), cmd, args.top))
     base = results[0]['total_macs']
     for r in results:
         print(f"{r['config']}: {r['total_macs'] / 1e9:.2f} GMACs "

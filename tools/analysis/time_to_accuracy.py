@@ -45,7 +45,7 @@ def main(argv=None):
                    'holds (kept in the .json beside --out)')
     args = p.parse_args(argv)
     from custom_modules.analysis import time_to_accuracy as tta
-    from custom_modules.reporting import environment
+    from custom_modules.reporting import environment, write_page
     store = tta.store_path(args.out)
     cmd = ' '.join(['python tools/analysis/time_to_accuracy.py',
                     *map(shlex.quote, args.runs),
@@ -87,10 +87,9 @@ def main(argv=None):
     png = osp.join(osp.dirname(args.out) or '.', 'images',
                    osp.splitext(osp.basename(args.out))[0] + '.png')
     tta.plot_runs(runs, png, target, args.budget)
-    with open(args.out, 'w') as f:
-        f.write(tta.render_markdown(
-            runs, target, cmd, store=store,
-            plot=osp.relpath(png, osp.dirname(args.out) or '.')))
+    write_page(args.out, tta.render_markdown(
+        runs, target, cmd, store=store,
+        plot=osp.relpath(png, osp.dirname(args.out) or '.')))
     tta.save_runs(store, runs)
     if args.readme:
         tta.write_readme_section(args.readme, runs, target, args.out)

@@ -9,7 +9,7 @@ import argparse
 
 
 from custom_modules.analysis import train_speed
-from custom_modules.reporting import environment
+from custom_modules.reporting import environment, write_page
 from custom_modules.apis.cli import user_errors_as_one_line
 from custom_modules.errors import UserError
 
@@ -36,9 +36,8 @@ def main(argv=None):
     cmd = ' '.join(['python tools/analysis/train_speed.py', args.config] +
                    [f'--variant {v}' for v in args.variant] +
                    [f'--iters {args.iters}'])
-    with open(args.out, 'w') as f:
-        f.write(train_speed.render_markdown(args.config, rows, environment(),
-                                            cmd))
+    write_page(args.out, train_speed.render_markdown(args.config, rows,
+                                                     environment(), cmd))
     for r in rows:
         print(f"{r['name']}: {r['s_median']:.2f} s/iter (median of "
               f"{r['iters']}), loss {r['loss_first']:.3f} -> "

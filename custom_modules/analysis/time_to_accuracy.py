@@ -25,7 +25,7 @@ laptop joins the curves measured on a bf16 server instead of replacing them.
 import json
 import os
 import os.path as osp
-from typing import List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence
 
 from custom_modules.engine.metrics_recorder_hook import read_val_records
 
@@ -95,16 +95,27 @@ def save_runs(store: str, runs: List[dict]) -> None:
 
 
 def merge_runs(kept: List[dict], new: List[dict],
-               drop: Sequence[str] = ()) -> List[dict]:
+               drop: Sequence[str] = (),
+               rename: Optional[Dict[str, str]] = None) -> List[dict]:
     """``kept`` in its order with each run of ``new`` replacing the kept run
     of the same label (a run re-read after more training) or appended, and
-    the labels in ``drop`` removed. ``ValueError`` names a label to drop
-    that the page does not have, so a typo never passes for a removal."""
-    missing = sorted(set(drop) - {r['label'] for r in kept + new})
-    if missing:
-        raise ValueError(f"no run labelled {', '.join(map(repr, missing))} "
-                         'to drop; the page has: '
-                         + ', '.join(repr(r['label']) for r in kept + new))
+    the labels in ``drop`` removed. ``rename`` (old label -> new) relabels
+    kept runs first: when a config's recipe changes, its earlier runs stay
+    on the page under a name that says which recipe they measured, while
+    the new runs take the config's name. ``ValueError`` names a label to
+    drop or rename that the page does not have, so a typo never passes for
+    a removal."""
+    rename = rename or {}
+    for what, labels in (('rename', rename), ('drop', drop)):
+        missing = sorted(set(labels) - {r['label'] for r in kept + new})
+        if missing:
+            raise ValueError(
+                f"no run labelled {', '.join(map(repr, missing))} to {what}; "
+                'the page has: '
+                + ', '.join(repr(r['label']) for r in kept + new))
+        if what == 'rename':
+            kept = [dict(r, label=rename.get(r['label'], r['label']))
+                    for r in kept]
     by_label = {r['label']: r for r in new}
     runs = [by_label.pop(r['label'], r) for r in kept]
     runs += list(by_label.values())

@@ -197,3 +197,31 @@ def test_each_committed_page_is_its_stores_rendering(page, target):
     with open(page) as f:
         text = f.read()
     assert '\n'.join(tta.summary_table(runs, target)) in text
+
+
+def test_rename_keeps_a_superseded_recipes_runs_under_a_new_label(
+        tmp_path, run_tool):
+    """A config's recipe changed: its old run keeps its numbers under a
+    label naming the old recipe, and the new run takes the config's name.
+    A rename of a label the page lacks, or without '=', is one line."""
+    out = tmp_path / 'tta.md'
+    a = write_run(tmp_path / 'a', [(100, 600.0, 0.45)], FP32_AVX2)
+    b = write_run(tmp_path / 'b', [(100, 500.0, 0.51)], FP32_AVX2)
+    tool = ['tools/analysis/time_to_accuracy.py', '--out', str(out)]
+    assert run_tool(tool + [f'{a}:recipe']).returncode == 0
+    proc = run_tool(tool + [f'{b}:recipe', '--rename',
+                            'recipe=recipe before the change'])
+    assert proc.returncode == 0, proc.stderr
+    runs = tta.load_runs(str(out.with_suffix('.json')))
+    assert [(r['label'], r['curve'][-1]['coco/bbox_mAP']) for r in runs] == [
+        ('recipe before the change', 0.45), ('recipe', 0.51)]
+    assert "--rename 'recipe=recipe before the change'" in runs[1]['command']
+    proc = run_tool(tool + ['--rename', 'recipy=x'])
+    assert proc.returncode != 0
+    assert proc.stderr.strip().splitlines()[-1].endswith(
+        "no run labelled 'recipy' to rename; the page has: 'recipe before "
+        "the change', 'recipe'")
+    proc = run_tool(tool + ['--rename', 'recipe'])
+    assert proc.returncode != 0
+    assert proc.stderr.strip().splitlines()[-1].endswith(
+        "--rename 'recipe': write OLD LABEL=NEW LABEL")

@@ -8,7 +8,8 @@ A run is WORK_DIR or WORK_DIR:LABEL. Pages go under work_dirs/analysis/ unless
 --out says otherwise; the PNG goes to images/<page name>.png beside the page.
 The page keeps the runs it showed in <page name>.json beside it: a later call
 adds runs (or re-reads one of the same label) without the earlier work dirs,
-which may have been on another machine; --drop LABEL removes one, --fresh
+which may have been on another machine; --drop LABEL removes one,
+--rename OLD=NEW relabels one (its config's recipe changed since), --fresh
 starts over.
 What the columns mean: custom_modules/analysis/time_to_accuracy.py.
 """
@@ -40,6 +41,9 @@ def main(argv=None):
                    '<!-- time_to_accuracy:begin/end --> section of MD')
     p.add_argument('--drop', action='append', default=[], metavar='LABEL',
                    help='remove the run with this label from the page')
+    p.add_argument('--rename', action='append', default=[],
+                   metavar='OLD=NEW', help='relabel a kept run (say, after '
+                   'its config changed recipe)')
     p.add_argument('--fresh', action='store_true',
                    help='start the page over instead of keeping the runs it '
                    'holds (kept in the .json beside --out)')
@@ -50,6 +54,7 @@ def main(argv=None):
     cmd = ' '.join(['python tools/analysis/time_to_accuracy.py',
                     *map(shlex.quote, args.runs),
                     *[f'--record {shlex.quote(r)}' for r in args.record],
+                    *[f'--rename {shlex.quote(r)}' for r in args.rename],
                     *[f'--drop {shlex.quote(r)}' for r in args.drop],
                     f'--target {args.target:g}', f'--out {args.out}',
                     *([f'--readme {args.readme}'] if args.readme else []),
@@ -77,8 +82,14 @@ def main(argv=None):
             raise UserError(str(err)) from None
     for run in new:
         run['command'] = cmd
+    rename = {}
+    for spec in args.rename:
+        old, sep, label = spec.partition('=')
+        if not (sep and old and label):
+            raise UserError(f'--rename {spec!r}: write OLD LABEL=NEW LABEL')
+        rename[old] = label
     try:
-        runs = tta.merge_runs(kept, new, args.drop)
+        runs = tta.merge_runs(kept, new, args.drop, rename)
     except ValueError as err:
         raise UserError(str(err)) from None
     if not runs:

@@ -32,7 +32,12 @@ _base_ = './retinanet_r50_fpn_fp32_20min.py'
 model = dict(
     backbone=dict(depth=18),
     neck=dict(in_channels=[64, 128, 256, 512]),
-    bbox_head=dict(loss_cls=dict(type='StableFocalLoss')))
+    bbox_head=dict(loss_cls=dict(type='StableFocalLoss')),
+    # The paper's anchor assignment (positive from IoU 0.5, negative below
+    # 0.4), under which its Table 1b was measured, and under which this
+    # study's recorded runs were trained; the fp32 demo recipe has since
+    # moved to 0.4 / 0.3 for speed, which is not a loss study's variable.
+    train_cfg=dict(assigner=dict(pos_iou_thr=0.5, neg_iou_thr=0.4)))
 max_iters = 2400
 val_interval = max_iters // 12
 warmup_iters = max_iters // 25

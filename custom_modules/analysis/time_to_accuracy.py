@@ -94,6 +94,14 @@ def save_runs(store: str, runs: List[dict]) -> None:
         f.write('\n')
 
 
+def _refuse_unknown(what: str, labels, runs: List[dict]) -> None:
+    missing = sorted(set(labels) - {r['label'] for r in runs})
+    if missing:
+        raise ValueError(f"no run labelled {', '.join(map(repr, missing))} "
+                         f'to {what}; the page has: '
+                         + ', '.join(repr(r['label']) for r in runs))
+
+
 def merge_runs(kept: List[dict], new: List[dict],
                drop: Sequence[str] = (),
                rename: Optional[Dict[str, str]] = None) -> List[dict]:
@@ -106,16 +114,9 @@ def merge_runs(kept: List[dict], new: List[dict],
     drop or rename that the page does not have, so a typo never passes for
     a removal."""
     rename = rename or {}
-    for what, labels in (('rename', rename), ('drop', drop)):
-        missing = sorted(set(labels) - {r['label'] for r in kept + new})
-        if missing:
-            raise ValueError(
-                f"no run labelled {', '.join(map(repr, missing))} to {what}; "
-                'the page has: '
-                + ', '.join(repr(r['label']) for r in kept + new))
-        if what == 'rename':
-            kept = [dict(r, label=rename.get(r['label'], r['label']))
-                    for r in kept]
+    _refuse_unknown('rename', rename, kept + new)
+    kept = [dict(r, label=rename.get(r['label'], r['label'])) for r in kept]
+    _refuse_unknown('drop', drop, kept + new)
     by_label = {r['label']: r for r in new}
     runs = [by_label.pop(r['label'], r) for r in kept]
     runs += list(by_label.values())

@@ -59,8 +59,6 @@ def run(args: argparse.Namespace, analysis, tool: str,
         cmd += f' --max-images {args.max_images}'
     name = osp.splitext(osp.basename(args.config))[0]
     title = f"{name}, {'trained weights' if ckpt else 'initial weights'}"
-    os.makedirs(osp.dirname(args.out) or '.', exist_ok=True)
-    with open(args.out, 'w') as f:
-        f.write(analysis.render_markdown(summary, reporting.environment(), cmd,
-                                         title, image))
+    reporting.write_page(args.out, analysis.render_markdown(
+        summary, reporting.environment(), cmd, title, image))
     return summary, [args.out] + ([args.image_out] if image else [])

@@ -16,7 +16,7 @@ def test_the_tool_times_a_real_config(tiny_shapes, tmp_path, run_tool):
         "test_dataloader = dict(dataset=dict(data_root='{root}/'))\n"
         "train_cfg = dict(max_iters=30, val_interval=10)\n".format(
             base=osp.abspath('configs/ssd300.py'), root=tiny_shapes))
-    out = tmp_path / 'cost.md'
+    out = tmp_path / 'docs' / 'cost.md'  # a folder not made yet
     res = run_tool(['tools/analysis/zoo_cost.py', '--configs', str(config),
                     '--steps', '1', '--warmup', '1', '--images', '2',
                     '--threads', '1', '--out', str(out), '--record', ''])

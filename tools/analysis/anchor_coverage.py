@@ -10,7 +10,6 @@ docs/anchor_coverage.md.
 Why the two numbers matter: custom_modules/analysis/anchor_coverage.py.
 """
 import argparse
-import os
 
 
 from mmengine.config import DictAction
@@ -42,9 +41,8 @@ def main(argv=None):
         results.append(ac.measure_config(args.configs[-1], args.pos_iou,
                                          args.max_images, args.also))
         cmd += ' --also ' + ' '.join(f'{k}={v}' for k, v in args.also.items())
-    os.makedirs(os.path.dirname(args.out) or '.', exist_ok=True)
-    with open(args.out, 'w') as f:
-        f.write(ac.render_markdown(results, reporting.environment(), cmd))
+    reporting.write_page(
+        args.out, ac.render_markdown(results, reporting.environment(), cmd))
     for r in results:
         a = r['rows'][-1]
         print(f"{r['config']}: {'/'.join(map(str, r['anchors']))} anchors, "

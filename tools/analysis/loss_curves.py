@@ -39,7 +39,7 @@ def main(argv=None):
                    '--out')
     args = p.parse_args(argv)
     from custom_modules.analysis import loss_curves as lc
-    from custom_modules.reporting import environment
+    from custom_modules.reporting import environment, write_page
     runs = []
     for d in args.work_dirs:
         try:
@@ -54,10 +54,9 @@ def main(argv=None):
     cmd = 'python tools/analysis/loss_curves.py ' + ' '.join(args.work_dirs)
     if args.terms:
         cmd += ' --terms ' + ' '.join(args.terms)
-    with open(args.out, 'w') as f:
-        f.write(lc.render_markdown(
-            runs, environment(), cmd,
-            osp.relpath(plot, osp.dirname(args.out) or '.')))
+    write_page(args.out, lc.render_markdown(
+        runs, environment(), cmd,
+        osp.relpath(plot, osp.dirname(args.out) or '.')))
     for run in runs:
         for t in run['terms']:
             print(f"{run['name']:24s} {t['term']:16s} half-life "

@@ -13,8 +13,6 @@ custom_modules/analysis/paper_claims.py. The page goes under
 work_dirs/analysis/ unless --out says otherwise.
 """
 import argparse
-import os
-import os.path as osp
 
 from custom_modules.apis.cli import user_errors_as_one_line
 from custom_modules.errors import UserError
@@ -39,7 +37,7 @@ def main(argv=None):
     if unknown:
         raise UserError(f'unknown claim {", ".join(unknown)}; choose from '
                         f'{", ".join(keys)}')
-    from custom_modules.reporting import environment
+    from custom_modules.reporting import environment, write_page
     claims = [c for c in pc.CLAIMS if not args.claims or c.key in args.claims]
     if args.train:
         for c in claims:
@@ -49,9 +47,7 @@ def main(argv=None):
     cmd = 'python tools/analysis/paper_claims.py' + (
         f' --claims {" ".join(args.claims)}' if args.claims else '') + (
         f' --out {args.out}')
-    os.makedirs(osp.dirname(args.out) or '.', exist_ok=True)
-    with open(args.out, 'w') as f:
-        f.write(pc.render_markdown(verdicts, environment(), cmd))
+    write_page(args.out, pc.render_markdown(verdicts, environment(), cmd))
     for v in verdicts:
         ci = '' if v.diff_ci is None else \
             f' [{v.diff_ci[0]:+.1f}, {v.diff_ci[1]:+.1f}]'

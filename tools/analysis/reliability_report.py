@@ -4,7 +4,6 @@
     python tools/analysis/reliability_report.py --out docs/reliability.md
 """
 import argparse
-import os
 import os.path as osp
 import sys
 import tempfile
@@ -21,7 +20,7 @@ def main(argv=None):
     p.add_argument('--out', default='work_dirs/reliability/reliability.md')
     args = p.parse_args(argv)
     from custom_modules.analysis import reliability
-    from custom_modules.reporting import environment
+    from custom_modules.reporting import environment, write_page
     outcomes = []
     with tempfile.TemporaryDirectory() as root:
         bench = reliability.Bench(root, REPO)
@@ -30,11 +29,9 @@ def main(argv=None):
             o = outcomes[-1]
             print(f'{"ok " if o.ok else "NO "} {o.fault}: {o.status} {o.seen}',
                   flush=True)
-    os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
-    with open(args.out, 'w') as f:
-        f.write(reliability.render(outcomes, environment(),
-                                   f'python tools/analysis/'
-                                   f'reliability_report.py --out {args.out}'))
+    write_page(args.out, reliability.render(
+        outcomes, environment(),
+        f'python tools/analysis/reliability_report.py --out {args.out}'))
     print(f'wrote {args.out}')
     return 0 if all(o.ok for o in outcomes) else 1
 

@@ -48,7 +48,8 @@ def main(argv=None):
     import torch
 
     from custom_modules.analysis import zoo_cost
-    from custom_modules.reporting import cpu_count, environment, isa_caps
+    from custom_modules.reporting import (cpu_count, environment, isa_caps,
+                                          write_page)
     threads = args.threads or max(1, cpu_count() // args.jobs)
     torch.set_num_threads(threads)
     # Loader workers work ahead only on cores that no run trains on.
@@ -72,10 +73,8 @@ def main(argv=None):
                     *args.configs, '--jobs', str(args.jobs)] +
                    (['--threads', str(args.threads)] if args.threads else []) +
                    ['--steps', str(args.steps), '--images', str(args.images)])
-    os.makedirs(os.path.dirname(args.out) or '.', exist_ok=True)
-    with open(args.out, 'w') as f:
-        f.write(zoo_cost.render_markdown(rows, args.jobs, environment(),
-                                         f'{isa_caps()} {cmd}'.strip()))
+    write_page(args.out, zoo_cost.render_markdown(
+        rows, args.jobs, environment(), f'{isa_caps()} {cmd}'.strip()))
     print(f'wrote {args.out}')
 
 

@@ -154,20 +154,13 @@ def main(argv=None):
     except (ValueError, FileNotFoundError) as err:
         raise UserError(str(err)) from None
     run_dirs = [plan.run_dir(r) for r in plan.runs]
-    recorded = []
+    skip = []
     if args.doc and not args.retrain:
-        from custom_modules.sweep.results import (read_record,
-                                                  recorded_finished)
+        from custom_modules.sweep.results import runs_to_skip
         try:
-            recorded = recorded_finished(read_record(args.doc, plan.name),
-                                         launch.plan_recipes(plan))
+            skip = runs_to_skip(plan, args.doc)
         except ValueError as err:
             raise UserError(str(err)) from None
-    # A run the record holds finished is not trained again unless it was
-    # begun on this machine: then its run dir is what the page shows.
-    from custom_modules.engine.metrics_recorder_hook import read_val_records
-    skip = [d for d, r in zip(run_dirs, plan.runs) if r.run_id in recorded
-            and launch.run_status(d) != 'done' and not read_val_records(d)]
     if skip:
         print(f'{len(skip)} run(s) finished in the record of {args.doc} '
               'with this recipe, not trained again (--retrain trains them)')

@@ -39,7 +39,8 @@ from typing import Any, Dict, List, Optional
 
 from custom_modules.engine.metrics_recorder_hook import read_val_records
 from custom_modules.reporting import markdown_table, replace_section
-from .launch import (CONFIG, DONE, ERROR, RUN_JSON, read_json, run_status,
+from .launch import (CONFIG, DONE, ERROR, RUN_JSON, plan_recipes, read_json,
+                     run_status,
                      write_json)
 
 PRIMARY = 'coco/bbox_mAP'
@@ -330,6 +331,19 @@ def recorded_finished(record: Dict[str, Any], recipes: Dict[str, str]
                 entry.get('iter') == entry.get('max_iters'):
             done.append(entry['run_id'])
     return done
+
+
+def runs_to_skip(plan, doc: str) -> List[str]:
+    """The run dirs of ``plan`` that need no training: the record beside
+    ``doc`` holds them finished with the plan's recipe, and this machine
+    has not begun them. A run begun here trains on, since from then on its
+    run dir, not the record, is what the page shows. ``ValueError`` as
+    :func:`recorded_finished` raises it."""
+    finished = set(recorded_finished(read_record(doc, plan.name),
+                                     plan_recipes(plan)))
+    return [plan.run_dir(r) for r in plan.runs if r.run_id in finished
+            and run_status(plan.run_dir(r)) != 'done'
+            and not read_val_records(plan.run_dir(r))]
 
 
 def with_recorded(rows: List[Dict[str, Any]], record: Dict[str, Any]

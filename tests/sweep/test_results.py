@@ -302,6 +302,34 @@ def test_a_sweep_continued_on_a_new_machine_keeps_the_recorded_runs(
         recorded_finished(record, plan_recipes(plan))
 
 
+def test_the_runs_to_skip_are_recorded_and_not_begun_here(collected,
+                                                          tmp_path):
+    """A new machine skips what the record holds finished, but a recorded
+    run that this machine has begun (it validated once) trains on: its run
+    dir is what the page will show."""
+    import shutil
+    from custom_modules.sweep.results import runs_to_skip
+    _, doc = collected
+    docs = tmp_path / 'docs'
+    shutil.copytree(doc.parent, docs)
+    spec = build_spec([f'{GAMMA}=0,2', f'{ALPHA}=0.25,0.75'], seeds='0,1',
+                      preset='focal-gamma')
+    plan = build_plan(CONFIG, spec, name='fg', max_iters=20,
+                      root=str(tmp_path / 'new'), command='python ...')
+    begun = plan.run_dir(next(r for r in plan.runs
+                              if r.run_id == 'gamma=0_alpha=0.25_seed=0'))
+    os.makedirs(begun)
+    with open(os.path.join(begun, 'val_metrics.jsonl'), 'w') as f:
+        f.write(json.dumps({'iter': 10, 'coco/bbox_mAP': 0.2,
+                            'train_seconds': 5.0}) + '\n')
+    skip = runs_to_skip(plan, str(docs / doc.name))
+    finished = {k for k, v in MAPS.items() if v is not None}
+    assert sorted(os.path.basename(d) for d in skip) == \
+        sorted(finished - {'gamma=0_alpha=0.25_seed=0'})
+    # No record under that name: nothing to skip.
+    assert runs_to_skip(plan, str(tmp_path / 'none.md')) == []
+
+
 def test_a_second_collection_reads_only_the_new_runs_configs(
         sweep_dir, collected, tmp_path, monkeypatch):
     """The sweep collects after every run: a run already recorded from the

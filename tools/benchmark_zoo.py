@@ -23,15 +23,13 @@ again (--retrain trains it): a zoo cut short on one machine goes on from its
 record on the next.
 """
 import argparse
-import json
 import os.path as osp
 import shlex
 import sys
 
 from custom_modules.apis import benchmark as bench
 from custom_modules.apis import recipe
-from custom_modules.apis.zoo_record import load_record, recorded_finished
-from custom_modules.engine.metrics_recorder_hook import read_val_records
+from custom_modules.apis.zoo_record import load_record
 from custom_modules.apis.cli import user_errors_as_one_line
 from custom_modules.errors import UserError
 from custom_modules.reporting import isa_caps
@@ -114,23 +112,16 @@ def main(argv=None):
     own = {c: recipe.config_seed(c) for c in work}
     if not (args.table_only or args.no_train):
         todo = []
-        # Seed by seed, every config of a seed before the next seed: a study
-        # cut short then holds complete pairs (seed s of both arms), which
-        # is what paper_claims compares.
-        for seed in seeds:
-            for c in configs:
-                job = bench.seed_job(c, work[c], seed, own[c])
-                if bench.is_trained(job.work_dir, recipe.max_iters_of(c)):
-                    print(f'[benchmark] {job.label}: trained, skipped')
-                elif not (args.retrain or read_val_records(job.work_dir)) \
-                        and recorded_finished(record, c, job.seed, own[c]):
-                    # A run begun here resumes even so: its work dir is
-                    # what the page shows for it.
-                    print(f'[benchmark] {job.label}: finished in '
-                          f'{args.record} with this recipe, skipped '
-                          '(--retrain trains it again)')
-                else:
-                    todo.append(job)
+        for job, reason in bench.plan_jobs(configs, work, seeds, own, record,
+                                           args.retrain):
+            if reason == 'trained':
+                print(f'[benchmark] {job.label}: trained, skipped')
+            elif reason == 'recorded':
+                print(f'[benchmark] {job.label}: finished in '
+                      f'{args.record} with this recipe, skipped '
+                      '(--retrain trains it again)')
+            else:
+                todo.append(job)
         try:
             statuses = bench.train_jobs(
                 todo, args.jobs,
@@ -145,15 +136,9 @@ def main(argv=None):
         for label, status in statuses.items():
             print(f'[benchmark] {label}: {status}', flush=True)
     if not args.table_only:
-        for c in configs:
-            ckpt = bench.last_checkpoint(work[c])
-            if ckpt and bench.is_trained(work[c], recipe.max_iters_of(c)) \
-                    and (args.no_train or bench.needs_timing(work[c], ckpt)):
-                timing = bench.time_inference(c, ckpt, args.inference_images)
-                with open(osp.join(work[c], 'inference_timing.json'),
-                          'w') as f:
-                    json.dump(timing, f)
-                print(f'[benchmark] {c}: {timing["ms_median"]:.0f} ms/img')
+        for c, timing in bench.time_trained(configs, work, args.no_train,
+                                            args.inference_images).items():
+            print(f'[benchmark] {c}: {timing["ms_median"]:.0f} ms/img')
     write_pages(args, work, own)
 
 

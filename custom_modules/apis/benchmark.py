@@ -59,6 +59,32 @@ def seed_job(config: str, work_dir: str, seed: Optional[int],
     return TrainJob(config, osp.join(work_dir, f'seed={seed}'), seed)
 
 
+def plan_jobs(configs: List[str], work: Dict[str, str], seeds: List,
+              own: Dict[str, Optional[int]], record: Dict[str, dict],
+              retrain: bool = False) -> List[tuple]:
+    """Every (job, reason) of a zoo run, ``reason`` saying why it is not
+    trained: 'trained' (its work dir is done), 'recorded' (the record holds
+    it finished with the config's present recipe, and this machine has not
+    begun it: a run begun here resumes, since its work dir is what the page
+    shows), or None for a job to train. Seed by seed, every config of a
+    seed before the next seed: a study cut short then holds complete pairs
+    (seed s of both arms), which is what paper_claims compares."""
+    from .zoo_record import recorded_finished
+    planned = []
+    for seed in seeds:
+        for c in configs:
+            job = seed_job(c, work[c], seed, own[c])
+            if is_trained(job.work_dir, max_iters_of(c)):
+                reason = 'trained'
+            elif not (retrain or read_val_records(job.work_dir)) \
+                    and recorded_finished(record, c, job.seed, own[c]):
+                reason = 'recorded'
+            else:
+                reason = None
+            planned.append((job, reason))
+    return planned
+
+
 def train_jobs(jobs: List[TrainJob], parallel: int = 1,
                progress: bool = True,
                on_finish: Optional[Callable[[str, str], None]] = None
@@ -230,6 +256,23 @@ def time_inference(config: str, checkpoint: Optional[str],
                    num_images: int = 50, warmup: int = 5) -> Dict[str, float]:
     return time_inference_interleaved([config], [checkpoint], num_images,
                                       warmup)[0]
+
+
+def time_trained(configs: List[str], work: Dict[str, str],
+                 retime: bool = False, num_images: int = 50
+                 ) -> Dict[str, Dict[str, float]]:
+    """Time inference of each config trained to its last iteration whose
+    weights have no time yet (all of them with ``retime``), and keep each
+    time beside its weights (WORK_DIR/inference_timing.json)."""
+    timings = {}
+    for c in configs:
+        ckpt = last_checkpoint(work[c])
+        if ckpt and is_trained(work[c], max_iters_of(c)) \
+                and (retime or needs_timing(work[c], ckpt)):
+            timings[c] = time_inference(c, ckpt, num_images)
+            with open(osp.join(work[c], 'inference_timing.json'), 'w') as f:
+                json.dump(timings[c], f)
+    return timings
 
 
 def _label(row: dict) -> str:

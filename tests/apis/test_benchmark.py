@@ -460,3 +460,31 @@ def test_record_fills_only_what_the_work_dirs_lack(tmp_path):
     assert back['rows']['ssd300']['metrics'] == old_row['metrics']
     assert zoo_record.load_record(str(tmp_path / 'missing.json')) == \
         dict(rows={}, seeds={}, environment={})
+
+
+def test_plan_jobs_trains_what_is_neither_done_here_nor_recorded(tmp_path):
+    """Seed by seed: ssd300's own run is in the record (skipped), the
+    refinedet320 run is done here (skipped); seed 7 of ssd300 is recorded
+    too but was begun on this machine, so it resumes; --retrain trains the
+    recorded run again."""
+    ssd, rd = 'configs/ssd300.py', 'configs/refinedet320.py'
+    work = {ssd: str(tmp_path / 'ssd300'), rd: str(tmp_path / 'refinedet320')}
+    own = {c: recipe.config_seed(c) for c in work}
+    fp, iters = recipe.current_recipe(ssd), recipe.max_iters_of(ssd)
+    record = dict(environment={}, rows={'ssd300': dict(
+        name='ssd300', recipe=fp, iter=iters, max_iters=iters)},
+        seeds={'ssd300': dict(recipe=fp, seeds=[7])})
+    (tmp_path / 'refinedet320').mkdir()
+    (tmp_path / 'refinedet320' / 'DONE').write_text('{}')
+    begun = tmp_path / 'ssd300' / 'seed=7'
+    begun.mkdir(parents=True)
+    begun.joinpath('val_metrics.jsonl').write_text(json.dumps(
+        {'iter': 100, 'coco/bbox_mAP': 0.1, 'train_seconds': 60.0}) + '\n')
+    planned = bench.plan_jobs([ssd, rd], work, [None, 7], own, record)
+    assert [(job.label, why) for job, why in planned] == [
+        (ssd, 'recorded'), (rd, 'trained'),
+        (f'{ssd} seed=7', None), (f'{rd} seed=7', None)]
+    assert planned[2][0].work_dir == str(begun)
+    again = bench.plan_jobs([ssd, rd], work, [None], own, record,
+                            retrain=True)
+    assert [why for _, why in again] == [None, 'trained']

@@ -35,7 +35,7 @@ import os
 import os.path as osp
 import shutil
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from custom_modules.engine.metrics_recorder_hook import read_val_records
 from custom_modules.reporting import markdown_table, replace_section
@@ -55,6 +55,13 @@ DOC_HEADER = (
     'run directories (`--collect DIR --doc docs/ablations.md`). Do not edit '
     'a section between its markers by hand: rerunning the collection '
     'replaces it.\n')
+
+
+def box_curve(records: List[Dict[str, Any]]) -> List[Tuple[int, float]]:
+    """(iteration, box AP in %) at each validation of a run (its
+    val_metrics.jsonl records, or the curve its record keeps)."""
+    return [(r['iter'], 100 * r['coco/bbox_mAP']) for r in records
+            if r.get('coco/bbox_mAP') is not None]
 
 
 def collect_rows(sweep_dir: str) -> List[Dict[str, Any]]:
@@ -82,6 +89,7 @@ def collect_rows(sweep_dir: str) -> List[Dict[str, Any]]:
                 'wall_seconds'),
             metrics={k: v for k, v in last.items()
                      if k not in NOT_METRICS and isinstance(v, (int, float))},
+            curve=box_curve(read_val_records(run_dir)),
             error=error, info=info))
     order = {r: i for i, r in enumerate((read_json(osp.join(
         sweep_dir, 'sweep.json')) or {}).get('runs', []))}
@@ -153,6 +161,16 @@ class Cell:
     @property
     def n_done(self) -> int:
         return sum(r['status'] == 'done' for r in self.runs)
+
+    @property
+    def n_plateau(self) -> int:
+        """Finished seeds at a plateau by the paper studies' rule
+        (analysis/paper_claims.py: the last two validations within 1 AP);
+        a run with fewer than two validations is not counted."""
+        from custom_modules.analysis.paper_claims import at_plateau
+        return sum(r['status'] == 'done' and bool(at_plateau(r.get('curve')
+                                                             or []))
+                   for r in self.runs)
 
 
 def cells(rows: List[Dict[str, Any]], axes: List[str]) -> List[Cell]:
@@ -363,7 +381,8 @@ def with_recorded(rows: List[Dict[str, Any]], record: Dict[str, Any]
             status='done', iter=entry.get('iter'),
             max_iters=entry.get('max_iters'),
             train_seconds=entry.get('train_seconds'), wall_seconds=None,
-            metrics=dict(entry.get('metrics') or {}), error='',
+            metrics=dict(entry.get('metrics') or {}),
+            curve=box_curve(entry.get('curve') or []), error='',
             recorded=True, info=dict(
                 run_id=entry['run_id'], environment=entry.get('environment'),
                 sweep=dict(sweep, command=entry.get('command')
@@ -428,13 +447,16 @@ def render_report(rows: List[Dict[str, Any]], figures: List[str],
             'mean ± sample std over the seeds that finished ("seeds done"). '
             '"train s": training time without validation '
             '(MetricsRecorderHook); "run s": wall time of the finishing '
-            'launch. Both are means over seeds.', '']
-    header = [COLUMNS[m] for m in metrics] + ['seeds done', 'train s',
-                                             'run s']
+            'launch. Both are means over seeds. "at plateau": of the '
+            'seeds done, those whose last two validations are within 1 box '
+            'AP, the rule under which docs/paper_claims.md counts a run.',
+            '']
+    header = [COLUMNS[m] for m in metrics] + ['seeds done', 'at plateau',
+                                             'train s', 'run s']
 
     def cells_of(c):
         return [_ap(c, m) for m in metrics] + [
-            f'{c.n_done}/{len(c.runs)}'] + [
+            f'{c.n_done}/{len(c.runs)}', f'{c.n_plateau}/{c.n_done}'] + [
             '-' if c.mean.get(k) is None else f'{c.mean[k]:.0f}'
             for k in ('train_seconds', 'wall_seconds')]
     best_over = info.get('best_over')

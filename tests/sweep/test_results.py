@@ -117,7 +117,10 @@ def test_summary_mean_std_by_hand(sweep_dir, collected):
     assert '| 2 | 0.25 | 34.5 ± 0.7 | 54.5 ± 0.7 | 29.5 ± 0.7 |' in md
     # All cells: one seed -> mean only, and 1/2 seeds done.
     assert '| 0 | 0.25 | 31.0 ± 1.4 |' in md
-    assert '| 2 | 0.75 | 31.0 | 51.0 | 26.0 | 10.0 | 30.0 | 50.0 | 1/2 |' in md
+    # ... and none of them at a plateau: each fixture run gains 5 AP over
+    # its last interval.
+    assert '| 2 | 0.75 | 31.0 | 51.0 | 26.0 | 10.0 | 30.0 | 50.0 | 1/2 | ' \
+        '0/1 |' in md
     # The CE baseline is a reference row: (0.250, 0.260) -> 25.5 ± 0.7.
     assert '| CE | gamma=0, alpha=0.5, loss_weight=2.0 | 25.5 ± 0.7 |' in md
     assert '`gamma=2_alpha=0.75_seed=1`: failed (`RuntimeError: loss is NaN`)' \
@@ -328,6 +331,34 @@ def test_the_runs_to_skip_are_recorded_and_not_begun_here(collected,
         sorted(finished - {'gamma=0_alpha=0.25_seed=0'})
     # No record under that name: nothing to skip.
     assert runs_to_skip(plan, str(tmp_path / 'none.md')) == []
+
+
+def test_a_cell_counts_its_finished_seeds_at_a_plateau():
+    """The paper studies' rule, per cell: a finished run whose last two
+    validations are within 1 box AP. A run with one validation, or one that
+    did not finish, is not counted; a recorded run's curve (fractions, as
+    the record keeps it) counts as a run dir's does."""
+    from custom_modules.sweep.results import Cell, box_curve, with_recorded
+
+    def run(status, *aps):
+        return dict(status=status, curve=box_curve(
+            [{'iter': 100 * (i + 1), 'coco/bbox_mAP': ap}
+             for i, ap in enumerate(aps)]))
+    cell = Cell({}, None, runs=[run('done', 0.300, 0.308),   # +0.8: yes
+                                run('done', 0.250, 0.300),   # +5.0: no
+                                run('done', 0.300),          # one: unknown
+                                run('failed', 0.300, 0.300)])
+    assert cell.n_done == 3 and cell.n_plateau == 1
+    assert box_curve([{'iter': 5, 'coco/bbox_mAP': 0.5},
+                      {'iter': 6, 'loss': 1.0}]) == [(5, 50.0)]
+    record = {'sweep': {}, 'runs': [dict(
+        run_id='a_seed=0', seed=0, overrides={}, iter=200, max_iters=200,
+        metrics={'coco/bbox_mAP': 0.31},
+        curve=[{'iter': 100, 'coco/bbox_mAP': 0.305},
+               {'iter': 200, 'coco/bbox_mAP': 0.31}])]}
+    (recorded,) = with_recorded([], record)
+    assert recorded['curve'] == [(100, 30.5), (200, 31.0)]
+    assert Cell({}, None, runs=[recorded]).n_plateau == 1
 
 
 def test_a_second_collection_reads_only_the_new_runs_configs(

@@ -163,7 +163,7 @@ def test_record_fills_the_seeds_not_trained_here(tmp_path):
 def test_tool_writes_the_page_and_rejects_an_unknown_claim(tmp_path, capsys):
     import runpy
     main = runpy.run_path('tools/analysis/paper_claims.py')['main']
-    out = tmp_path / 'claims.md'
+    out = tmp_path / 'new' / 'claims.md'   # a folder a fresh clone lacks
     main(['--out', str(out), '--record', ''])
     page = out.read_text()
     assert page.startswith('# Paper claims')
@@ -173,7 +173,7 @@ def test_tool_writes_the_page_and_rejects_an_unknown_claim(tmp_path, capsys):
         main(['--claims', 'nope', '--out', str(out)])
     assert capsys.readouterr().err.strip().splitlines() == [
         'error: unknown claim nope; choose from focal_vs_ce, '
-        'refinedet_vs_ssd, cascade_vs_faster_ap75']
+        'focal_gamma2_vs_5, refinedet_vs_ssd, cascade_vs_faster_ap75']
 
 
 def test_a_fresh_clone_reads_a_sweeps_committed_record(tmp_path):

@@ -52,7 +52,8 @@ def main(argv=None):
         ci = '' if v.diff_ci is None else \
             f' [{v.diff_ci[0]:+.1f}, {v.diff_ci[1]:+.1f}]'
         diff = '' if v.diff_mean is None else f', diff {v.diff_mean:+.1f}{ci}'
-        print(f'{v.claim.key}: {v.verdict} ({len(v.pairs)} pairs{diff}): '
+        pairs = f'{len(v.pairs)} pair' + ('' if len(v.pairs) == 1 else 's')
+        print(f'{v.claim.key}: {v.verdict} ({pairs}{diff}): '
               f'{v.reason}')
     print(f'wrote {args.out}')
 

@@ -17,13 +17,14 @@ import os
 import os.path as osp
 import statistics
 import time
-from typing import Callable, Dict, List, NamedTuple, Optional, Sequence
+from typing import (Callable, Dict, List, NamedTuple, Optional, Sequence,
+                    Tuple)
 
 from custom_modules.engine.metrics_recorder_hook import read_val_records
 from custom_modules.reporting import machine_table, markdown_table, percent
 from .recipe import REPO, max_iters_of, recipe_fingerprint
-from .zoo_record import (load_record, merge_with_record, refresh_readme,
-                         save_record)
+from .zoo_record import (load_record, merge_with_record, recorded_finished,
+                         refresh_readme, save_record)
 
 
 def is_trained(work_dir: str, max_iters: int) -> bool:
@@ -61,7 +62,8 @@ def seed_job(config: str, work_dir: str, seed: Optional[int],
 
 def plan_jobs(configs: List[str], work: Dict[str, str], seeds: List,
               own: Dict[str, Optional[int]], record: Dict[str, dict],
-              retrain: bool = False) -> List[tuple]:
+              retrain: bool = False
+              ) -> List[Tuple[TrainJob, Optional[str]]]:
     """Every (job, reason) of a zoo run, ``reason`` saying why it is not
     trained: 'trained' (its work dir is done), 'recorded' (the record holds
     it finished with the config's present recipe, and this machine has not
@@ -69,7 +71,6 @@ def plan_jobs(configs: List[str], work: Dict[str, str], seeds: List,
     shows), or None for a job to train. Seed by seed, every config of a
     seed before the next seed: a study cut short then holds complete pairs
     (seed s of both arms), which is what paper_claims compares."""
-    from .zoo_record import recorded_finished
     planned = []
     for seed in seeds:
         for c in configs:

@@ -37,11 +37,11 @@ import shutil
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
+from custom_modules.analysis.paper_claims import at_plateau
 from custom_modules.engine.metrics_recorder_hook import read_val_records
 from custom_modules.reporting import markdown_table, replace_section
 from .launch import (CONFIG, DONE, ERROR, RUN_JSON, plan_recipes, read_json,
-                     run_status,
-                     write_json)
+                     run_status, write_json)
 
 PRIMARY = 'coco/bbox_mAP'
 # The six COCO numbers in the paper's order, and their column titles.
@@ -167,7 +167,6 @@ class Cell:
         """Finished seeds at a plateau by the paper studies' rule
         (analysis/paper_claims.py: the last two validations within 1 AP);
         a run with fewer than two validations is not counted."""
-        from custom_modules.analysis.paper_claims import at_plateau
         return sum(r['status'] == 'done' and bool(at_plateau(r.get('curve')
                                                              or []))
                    for r in self.runs)
@@ -357,11 +356,11 @@ def runs_to_skip(plan, doc: str) -> List[str]:
     has not begun them. A run begun here trains on, since from then on its
     run dir, not the record, is what the page shows. ``ValueError`` as
     :func:`recorded_finished` raises it."""
-    finished = set(recorded_finished(read_record(doc, plan.name),
-                                     plan_recipes(plan)))
-    return [plan.run_dir(r) for r in plan.runs if r.run_id in finished
-            and run_status(plan.run_dir(r)) != 'done'
-            and not read_val_records(plan.run_dir(r))]
+    finished = recorded_finished(read_record(doc, plan.name),
+                                 plan_recipes(plan))
+    dirs = [plan.run_dir(r) for r in plan.runs if r.run_id in finished]
+    return [d for d in dirs
+            if run_status(d) != 'done' and not read_val_records(d)]
 
 
 def with_recorded(rows: List[Dict[str, Any]], record: Dict[str, Any]
